@@ -1,0 +1,39 @@
+"""Wenzheng (问政): citizen messages and hotline requests, from intake to publication."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import csrf, db, login_manager, migrate
+from .rules.policy import load_policy
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(instance))
+    app.config.from_mapping(config or {})
+    app.extensions["wenzheng_policy"] = load_policy(app.config["WENZHENG_POLICY"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from . import models  # noqa: F401  (register the tables)
+    from .cli import register_commands
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    register_commands(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .display import register
+
+    register(app)

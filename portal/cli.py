@@ -1,0 +1,161 @@
+"""`flask --app wsgi …` commands: seed-demo, tick, create-user, calendar."""
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Unit
+from .rules.warnings import LEVEL_LABELS
+from .rules.workdays import add_workdays
+from .services import SYSTEM, DomainError, accounts, reminders
+from .services import calendar as calendar_service
+from .services.common import load_calendar
+
+
+def register_commands(app: Flask) -> None:
+    for command in (seed_demo, tick, create_user, calendar):
+        app.cli.add_command(command)
+
+
+def _fail(exc: Exception):
+    raise click.ClickException(str(exc))
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2026-11-23 的格式。") from None
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
+def seed_demo(if_empty: bool):
+    """Load the demo city, its staff and real messages in every state."""
+    from .demo.seed import PLAN, counts_by_status, database_is_empty, seed
+
+    if not database_is_empty():
+        if if_empty:
+            click.echo("数据库已有数据，跳过演示数据。")
+            return
+        raise click.ClickException("数据库已有数据。演示数据只能装入空数据库（先删除 instance/wenzheng.db）。")
+    total = sum(count for _, count in PLAN)
+    click.echo(f"正在生成演示数据：{total} 件留言，按真实办理流程逐件办理…")
+    passwords = seed()
+    click.echo("各状态留言件数：" + "，".join(f"{k} {v}" for k, v in sorted(counts_by_status().items())))
+    click.echo("\n演示账号（密码只显示这一次，请记下）：")
+    for role, password in passwords.items():
+        click.echo(f"  {role:<15} {password}")
+    click.echo("承办单位人员的用户名为 u<单位编号>-handler / -deputy-head / -principal-head，密码同其角色。")
+
+
+@click.command()
+@click.option("--today", "today", type=str, default=None, help="Run as of this date (YYYY-MM-DD).")
+def tick(today: str | None):
+    """Reminders, overdue warnings and deductions, overdue supervision. Safe to run repeatedly."""
+    report = reminders.tick(_day(today) if today else None)
+    levels = "，".join(f"{LEVEL_LABELS[k]} {v}" for k, v in report.warnings.items()) or "无"
+    click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
+               f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
+               f"待发送通知 {report.notifications} 条。")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", required=True, help="姓名")
+@click.option("--role", required=True, help="operator, dispatcher, handler, deputy_head, principal_head, reviewer, "
+                                            "supervisor or admin")
+@click.option("--unit", "unit_name", default=None, help="所属单位全称（承办单位人员必填）")
+@click.option("--phone", default="")
+@click.option("--email", default="")
+@click.password_option(help="至少10位")
+def create_user(username, name, role, unit_name, phone, email, password):
+    """Create a staff account."""
+    unit = None
+    if unit_name:
+        unit = db.session.scalar(select(Unit).where(Unit.name == unit_name))
+        if unit is None:
+            raise click.ClickException(f"没有名为“{unit_name}”的单位。")
+    try:
+        user = accounts.create_user(username=username, name=name, role=role, password=password, unit=unit,
+                                    phone=phone, email=email, actor=SYSTEM)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"已创建用户 {user.username}（{user.role}）。")
+
+
+@click.group()
+def calendar():
+    """The working-day calendar: show, set, import, confirm, add-workdays."""
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int):
+    """List the year's holidays on weekdays and its make-up workdays."""
+    cal = load_calendar()
+    day, odd = date(year, 1, 1), []
+    while day.year == year:
+        workday = cal.is_workday(day)
+        if workday != (day.weekday() < 5):
+            odd.append(f"  {day:%Y-%m-%d} 周{'一二三四五六日'[day.weekday()]}  {'调休上班' if workday else '放假'}"
+                       f"{'（管理员设置）' if day in cal.overrides else ''}")
+        day = date.fromordinal(day.toordinal() + 1)
+    if not cal.is_official(year):
+        click.echo(f"注意：{year}年的官方放假安排尚未录入，以下按周末和固定日期节假日推算，"
+                   f"期限为暂定；请用 `calendar import` 录入后自动重算。")
+    click.echo(f"{year}年与平常不同的日子（共{len(odd)}天）：")
+    click.echo("\n".join(odd) or "  无")
+
+
+@calendar.command("set")
+@click.argument("day")
+@click.argument("kind", type=click.Choice(["workday", "holiday"]))
+@click.argument("note", required=False, default="")
+def calendar_set(day: str, kind: str, note: str):
+    """Mark DAY as a workday (e.g. 调休上班) or a holiday."""
+    calendar_service.set_day(_day(day), is_workday=kind == "workday", note=note, actor=SYSTEM)
+    click.echo(f"{day} 已设为{'工作日' if kind == 'workday' else '休息日'}。")
+
+
+@calendar.command("confirm")
+@click.argument("year", type=int)
+@click.option("--source", default="国务院办公厅放假安排通知", help="依据")
+def calendar_confirm(year: int, source: str):
+    """Declare YEAR's official days fully entered; its deadlines stop being provisional."""
+    calendar_service.confirm_year(year, source=source, actor=SYSTEM)
+    changed = reminders.recompute_provisional()
+    db.session.commit()
+    click.echo(f"{year}年已确认为官方日历；重新计算期限 {changed} 件。")
+
+
+@calendar.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar_import(file: Path):
+    """Import days from CSV (date,workday|holiday,note) or iCalendar; confirms the years in it."""
+    try:
+        per_year = calendar_service.import_file(file, actor=SYSTEM)
+    except DomainError as exc:
+        _fail(exc)
+    changed = reminders.recompute_provisional()
+    db.session.commit()
+    click.echo("已导入：" + "，".join(f"{y}年 {n} 天" for y, n in sorted(per_year.items()))
+               + f"；重新计算期限 {changed} 件。")
+
+
+@calendar.command("add-workdays")
+@click.argument("start")
+@click.argument("n", type=int)
+def calendar_add_workdays(start: str, n: int):
+    """Print the due date N working days after START (START is day zero)."""
+    cal = load_calendar()
+    begin = _day(start)
+    due = add_workdays(begin, n, cal)
+    click.echo(f"{due:%Y-%m-%d}（{due.year}年{due.month}月{due.day}日，周{'一二三四五六日'[due.weekday()]}）")
+    if cal.is_provisional(begin, due):
+        click.echo("注意：该期限为暂定——所跨年份的官方放假安排尚未录入。")
+
+

@@ -1,0 +1,45 @@
+"""Configuration from environment variables, with safe defaults for a laptop."""
+import os
+import secrets
+from pathlib import Path
+
+from .rules.policy import PRESETS, PolicyError
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'wenzheng.db'}")
+    # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+    for old in ("postgres://", "postgresql://"):
+        if url.startswith(old):
+            return "postgresql+psycopg://" + url[len(old):]
+    return url
+
+
+def from_environment(instance: Path) -> dict:
+    policy = os.environ.get("WENZHENG_POLICY", "longnan")
+    if policy not in PRESETS:
+        raise PolicyError(f"WENZHENG_POLICY={policy!r} 无效，可选：{'、'.join(PRESETS)}")
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WENZHENG_POLICY": policy,
+        # Query codes are short and rate-limited; this cost keeps bulk imports fast.
+        "QUERY_CODE_HASH": os.environ.get("WENZHENG_QUERY_CODE_HASH", "pbkdf2:sha256:20000"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "UPLOAD_DIR": os.environ.get("WENZHENG_UPLOAD_DIR", str(instance / "uploads")),
+        "INSPECTION_OFFICE_EMAIL": os.environ.get("WENZHENG_INSPECTION_EMAIL", "duchashi@example.gov.cn"),
+    }

@@ -1,0 +1,25 @@
+"""The tables, one module per aggregate. Import from here."""
+from .audit import Event
+from .calendar import CalendarDay, CalendarYear
+from .handling import (
+    ExtensionRequest,
+    FollowUp,
+    LeaderInstruction,
+    Notification,
+    OverdueWarning,
+    Rating,
+    RedoRound,
+    ReturnRequest,
+    Review,
+    SignOff,
+    SupervisionCase,
+)
+from .messages import Assignment, Attachment, Message, Petitioner, PublicVersion, Reply
+from .people import UNIT_KINDS, Unit, User
+
+__all__ = [
+    "UNIT_KINDS", "Assignment", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
+    "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
+    "PublicVersion", "Rating", "RedoRound", "Reply", "ReturnRequest", "Review", "SignOff",
+    "SupervisionCase", "Unit", "User",
+]

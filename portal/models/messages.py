@@ -1,0 +1,163 @@
+"""A message, its petitioner, its assignments to units, the replies and the public version."""
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import fk, utcnow
+
+
+class Message(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
+    query_code_hash: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(40), index=True)
+    channel_level: Mapped[str] = mapped_column(String(20))  # national / provincial / city (R1.1)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    topic: Mapped[str] = mapped_column(String(40), default="", index=True)
+    region: Mapped[str] = mapped_column(String(100), default="", index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    publish_consent: Mapped[bool] = mapped_column(default=False)  # the citizen's 公开/不公开
+    is_emergency: Mapped[bool] = mapped_column(default=False)  # 突发类: no extension (LN 第十四条)
+    # A complaint about a unit or its staff: that unit never sees the petitioner (R9.2).
+    about_unit_id: Mapped[int | None] = fk("unit.id", nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    redo_round: Mapped[int] = mapped_column(default=0)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    call_time: Mapped[datetime | None]  # hotline calls (R1.3)
+    operator_id: Mapped[int | None] = fk("user.id", nullable=True)
+    screened_at: Mapped[datetime | None]
+    out_of_scope_reason: Mapped[str | None] = mapped_column(String(40))
+    guidance: Mapped[str] = mapped_column(Text, default="")  # R2.3: the channel to use instead
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+    publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    publication_note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    petitioner: Mapped["Petitioner"] = relationship(back_populates="message", uselist=False)
+    assignments: Mapped[list["Assignment"]] = relationship(back_populates="message", order_by="Assignment.id")
+    replies: Mapped[list["Reply"]] = relationship(back_populates="message", order_by="Reply.id")
+    events = relationship("Event", back_populates="message", order_by="Event.id")
+    about_unit = relationship("Unit", foreign_keys=[about_unit_id])
+
+    def active_assignments(self) -> list["Assignment"]:
+        return [a for a in self.assignments if a.state == "active"]
+
+    def lead_assignment(self) -> "Assignment | None":
+        return next((a for a in self.active_assignments() if a.is_lead), None)
+
+
+class Petitioner(db.Model):
+    """Personal data, kept apart from the message so that nothing public can reach it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    id_number: Mapped[str] = mapped_column(String(100), default="")
+
+    message: Mapped[Message] = relationship(back_populates="petitioner")
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email)
+
+
+class Assignment(db.Model):
+    """One unit's share of a message (lead or co-unit), with its own clock (R4.1, R3)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    unit_id: Mapped[int] = fk("unit.id")
+    is_lead: Mapped[bool]
+    state: Mapped[str] = mapped_column(String(20), default="active", index=True)  # active/returned/done
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    start_date: Mapped[date]  # the day of assignment: day zero of contact, decision and return windows
+    contact_due: Mapped[date | None]
+    first_contact_at: Mapped[datetime | None]  # R5.2
+    decision_due: Mapped[date | None]  # 举报: accept or refuse (LN 第十三条(三))
+    report_decision: Mapped[str | None] = mapped_column(String(20))  # investigate / decline
+    report_decided_at: Mapped[datetime | None]
+    # due_date == add_workdays(clock_start, period_workdays): kept so that a provisional
+    # deadline can be recomputed when the official calendar of its year is entered.
+    clock_start: Mapped[date]
+    period_workdays: Mapped[int]
+    due_date: Mapped[date] = mapped_column(index=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    counted_workdays: Mapped[int]  # standard period + extensions + redo windows (CZ cap of 15)
+    extensions_used: Mapped[int] = mapped_column(default=0)
+    delay_explanation: Mapped[str] = mapped_column(Text, default="")
+    finished_at: Mapped[datetime | None]
+
+    message: Mapped[Message] = relationship(back_populates="assignments")
+    unit = relationship("Unit")
+
+
+class Reply(db.Model):
+    """A unit's answer with the fields LN 第十五条 and CZ 第九条(三) require (R6.1)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    assignment_id: Mapped[int] = fk("assignment.id")
+    unit_id: Mapped[int] = fk("unit.id")
+    round: Mapped[int] = mapped_column(default=0)  # 0: first answer, 1: after redo
+    kind: Mapped[str] = mapped_column(String(20), default="answer")  # answer / duty_fulfilled / co_opinion
+    state: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    handled_on: Mapped[date | None]
+    result: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    contact_note: Mapped[str] = mapped_column(Text, default="")
+    handler_name: Mapped[str] = mapped_column(String(40), default="")
+    handler_phone: Mapped[str] = mapped_column(String(40), default="")
+    investigation: Mapped[str | None] = mapped_column(String(20))  # investigated / not_investigated
+    not_investigated_reason: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # the text sent to the citizen
+    author_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="replies")
+    unit = relationship("Unit")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="reply")
+
+
+class Attachment(db.Model):
+    """A file kept outside static/, under UPLOAD_DIR, by an opaque storage key."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    reply_id: Mapped[int | None] = fk("reply.id", nullable=True)
+    unit_id: Mapped[int | None] = fk("unit.id", nullable=True)  # None: uploaded by the office
+    purpose: Mapped[str] = mapped_column(String(30), default="other")  # investigation_doc / duty_opinion …
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reply: Mapped[Reply | None] = relationship(back_populates="attachments")
+
+
+class PublicVersion(db.Model):
+    """The reviewed, redacted text that may be published; the original is never altered (R9.3)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    reply_text: Mapped[str] = mapped_column(Text)
+    reply_unit: Mapped[str] = mapped_column(String(100), default="")
+    reviewer_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

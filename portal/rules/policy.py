@@ -1,0 +1,176 @@
+"""The policy preset in force: every number and list of R2–R8, read from presets/<name>.toml.
+
+Code asks the policy; it never hard-codes a deadline. Unknown or malformed presets fail
+at start-up with a message that names the file and the key.
+"""
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from . import RuleViolation
+from .warnings import LEVEL_ORDER, WarningLevel
+
+PRESETS = ("chizhou", "longnan")
+CHANNEL_LEVELS = ("national", "provincial", "city")
+CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
+
+
+class PolicyError(RuleViolation):
+    """A preset that cannot be used, or a code that the preset does not know."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    code: str
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    text: str
+    guidance: str = ""  # for out-of-scope reasons: where the citizen should turn instead
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """R3: working days from assignment. 0 means the category has no such step."""
+
+    contact: int
+    decision: int
+    close: int
+    close_counts_from_decision: bool
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    city: str
+    office: str
+    regulation: str
+    tracking_prefix: str
+    web_channel: str
+    channels: tuple[Channel, ...]
+    categories: tuple[Choice, ...]
+    accepted_kinds: tuple[str, ...]
+    out_of_scope: tuple[Choice, ...]
+    deadlines: dict[str, Deadline]
+    extension_max_count: int
+    extension_approver: str
+    extension_cap_workdays: int  # 0: no cap on the total
+    extension_max_days: int
+    extension_notifies_citizen: bool
+    extension_excludes_emergencies: bool
+    return_window_workdays: int
+    redo_window_workdays: int
+    redo_max_rounds: int
+    ratings: tuple[Choice, ...]
+    redo_ratings: tuple[str, ...]
+    signoff_role_by_level: dict[str, str]
+    follow_up_required: bool
+    remind_before_workdays: int
+    supervision_workdays: int
+    supervision_reasons: tuple[Choice, ...]
+    supervision_methods: tuple[Choice, ...]
+    warning_levels: tuple[WarningLevel, ...]
+
+    def channel(self, code: str) -> Channel:
+        for channel in self.channels:
+            if channel.code == code:
+                return channel
+        raise PolicyError(f"未知的来源渠道：{code}")
+
+    def deadline(self, category: str) -> Deadline:
+        try:
+            return self.deadlines[category]
+        except KeyError:
+            raise PolicyError(f"未知的诉求类别：{category}") from None
+
+    def signoff_role(self, channel_level: str) -> str:
+        return self.signoff_role_by_level[channel_level]
+
+    def out_of_scope_reason(self, code: str) -> Choice:
+        return _pick(self.out_of_scope, code, "不予受理理由")
+
+    def category_label(self, code: str) -> str:
+        return _pick(self.categories, code, "诉求类别").text
+
+    def rating_label(self, code: str) -> str:
+        return _pick(self.ratings, code, "评价等级").text
+
+
+def _pick(choices, code, what):
+    for choice in choices:
+        if choice.code == code:
+            return choice
+    raise PolicyError(f"未知的{what}：{code}")
+
+
+def _choices(rows):
+    return tuple(Choice(**row) for row in rows)
+
+
+def _build(name: str, raw: dict) -> Policy:
+    ext, redo, sup = raw["extension"], raw["redo"], raw["supervision"]
+    levels = tuple(WarningLevel(**row) for row in raw["warnings"])
+    if [lv.level for lv in levels] != [lv for lv in LEVEL_ORDER if lv in {x.level for x in levels}]:
+        raise PolicyError(f"预设 {name}：预警级别须按 {LEVEL_ORDER} 的顺序排列")
+    policy = Policy(
+        name=name,
+        city=raw["city"],
+        office=raw["office"],
+        regulation=raw["regulation"],
+        tracking_prefix=raw["tracking_prefix"],
+        web_channel=raw["web_channel"],
+        channels=tuple(Channel(**row) for row in raw["channels"]),
+        categories=_choices(raw["categories"]),
+        accepted_kinds=tuple(raw["scope"]["accepted"]),
+        out_of_scope=_choices(raw["scope"]["out_of_scope"]),
+        deadlines={code: Deadline(**row) for code, row in raw["deadlines"].items()},
+        extension_max_count=ext["max_count"],
+        extension_approver=ext["approver"],
+        extension_cap_workdays=ext["cap_workdays"],
+        extension_max_days=ext["max_days"],
+        extension_notifies_citizen=ext["notifies_citizen"],
+        extension_excludes_emergencies=ext["excludes_emergencies"],
+        return_window_workdays=raw["return"]["window_workdays"],
+        redo_window_workdays=redo["window_workdays"],
+        redo_max_rounds=redo["max_rounds"],
+        ratings=_choices(raw["ratings"]),
+        redo_ratings=tuple(redo["ratings"]),
+        signoff_role_by_level=dict(raw["signoff"]),
+        follow_up_required=raw["follow_up"]["required"],
+        remind_before_workdays=raw["reminders"]["before_workdays"],
+        supervision_workdays=sup["workdays"],
+        supervision_reasons=_choices(sup["reasons"]),
+        supervision_methods=_choices(sup["methods"]),
+        warning_levels=levels,
+    )
+    _check(policy)
+    return policy
+
+
+def _check(policy: Policy) -> None:
+    codes = {c.code for c in policy.categories}
+    if set(policy.deadlines) != codes:
+        raise PolicyError(f"预设 {policy.name}：每个诉求类别都须有办理时限")
+    if set(policy.signoff_role_by_level) != set(CHANNEL_LEVELS):
+        raise PolicyError(f"预设 {policy.name}：每个渠道级别都须指定审签人")
+    if any(ch.level not in CHANNEL_LEVELS for ch in policy.channels):
+        raise PolicyError(f"预设 {policy.name}：渠道级别只能是 {CHANNEL_LEVELS}")
+    policy.channel(policy.web_channel)
+    if not set(policy.redo_ratings) <= {r.code for r in policy.ratings}:
+        raise PolicyError(f"预设 {policy.name}：重办评价等级须在评价等级之中")
+
+
+@lru_cache
+def load_policy(name: str) -> Policy:
+    if name not in PRESETS:
+        raise PolicyError(f"未知的政策预设“{name}”，可选：{'、'.join(PRESETS)}")
+    text = resources.files(__package__).joinpath("presets", f"{name}.toml").read_text("utf-8")
+    try:
+        return _build(name, tomllib.loads(text))
+    except (KeyError, TypeError) as exc:
+        raise PolicyError(f"预设文件 presets/{name}.toml 缺少或写错了配置项：{exc}") from exc

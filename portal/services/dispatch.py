@@ -1,0 +1,97 @@
+"""Assignment to units (R4.1), return requests and decisions (R4.3)."""
+from sqlalchemy import select
+
+from .. import clock
+from ..display import date_cn
+from ..extensions import db
+from ..models import Assignment, Message, ReturnRequest, Unit, User
+from ..rules.workflow import Action, Role
+from .common import DomainError, add_workdays, check_version, commit, move, policy, require_text, unit_assignment
+from .deadlines import start_clocks
+from .outbox import queue
+
+
+def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
+           version: int | None = None) -> Assignment:
+    """Assign to a lead unit and optional co-units; every unit's clock starts today."""
+    co_units = [u for u in co_units if u.id != lead.id]
+    for unit in (lead, *co_units):
+        if not unit.active or unit.kind == "platform":
+            raise DomainError(f"“{unit.name}”不能作为承办单位。")
+    today = clock.today()
+    assignments = [Assignment(unit=u, is_lead=u is lead, assigned_by_id=actor.id) for u in (lead, *co_units)]
+    for assignment in assignments:
+        start_clocks(assignment, message.category, today)
+        message.assignments.append(assignment)
+    lead_assignment = assignments[0]
+    move(message, Action.ASSIGN, actor=actor, version=version, lead=lead.name,
+         co_units=[u.name for u in co_units], due_date=lead_assignment.due_date, note=note)
+    db.session.flush()
+    for assignment in assignments:
+        _tell_unit(assignment, message)
+    commit()
+    return lead_assignment
+
+
+def request_return(message: Message, *, actor, reason: str, basis: str,
+                   version: int | None = None) -> ReturnRequest:
+    """A unit asks to hand the message back within the preset's window (LN 第十条(二))."""
+    assignment = unit_assignment(message, actor)
+    check_version(message, version)
+    window = policy().return_window_workdays
+    if clock.today() > add_workdays(assignment.start_date, window):
+        raise DomainError(f"已超过申请退回的期限（收到交办后{window}个工作日内），请继续办理或联系平台协调。")
+    if _pending_return(assignment):
+        raise DomainError("已有待审核的退回申请。")
+    request = ReturnRequest(assignment=assignment, reason=require_text(reason, "退回理由"),
+                            basis=require_text(basis, "退回依据"), requested_by_id=actor.id)
+    db.session.add(request)
+    action = Action.REQUEST_RETURN if assignment.is_lead else Action.REQUEST_CO_RETURN
+    move(message, action, actor=actor, unit=assignment.unit.name, reason=request.reason, basis=request.basis)
+    commit()
+    return request
+
+
+def decide_return(request: ReturnRequest, *, actor, approve: bool, note: str = "",
+                  version: int | None = None) -> None:
+    """The office approves (the message goes back to be reassigned) or refuses with reasons (LN 第十一条)."""
+    if request.decision != "pending":
+        raise DomainError("该退回申请已审核。")
+    if not approve:
+        require_text(note, "不同意退回的理由")
+    assignment, message = request.assignment, request.assignment.message
+    if assignment.is_lead:
+        action = Action.APPROVE_RETURN if approve else Action.REFUSE_RETURN
+    else:
+        action = Action.DECIDE_CO_RETURN
+    move(message, action, actor=actor, version=version, unit=assignment.unit.name, approved=approve, note=note)
+    request.decision = "approved" if approve else "refused"
+    request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note
+    if approve:
+        returned = message.active_assignments() if assignment.is_lead else [assignment]
+        for item in returned:
+            item.state = "returned" if item is assignment else "withdrawn"
+            item.finished_at = clock.now()
+    commit()
+
+
+def pending_returns(message: Message) -> list[ReturnRequest]:
+    ids = [a.id for a in message.assignments]
+    return list(db.session.scalars(select(ReturnRequest).where(
+        ReturnRequest.assignment_id.in_(ids), ReturnRequest.decision == "pending")))
+
+
+def _pending_return(assignment: Assignment) -> bool:
+    return bool(db.session.scalar(select(ReturnRequest.id).where(
+        ReturnRequest.assignment_id == assignment.id, ReturnRequest.decision == "pending")))
+
+
+def _tell_unit(assignment: Assignment, message: Message) -> None:
+    handlers = db.session.scalars(select(User).where(
+        User.unit_id == assignment.unit_id, User.role == Role.HANDLER, User.active)).all()
+    role = "牵头办理" if assignment.is_lead else "协办"
+    for user in handlers:
+        queue(f"assigned:{assignment.id}:{user.id}", channel="sms", recipient=user.phone, name=user.name,
+              message=message,
+              body=f"您单位有新交办留言（{message.tracking_no}，{role}），请于{date_cn(assignment.due_date)}前办结。")
+

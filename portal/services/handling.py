@@ -1,0 +1,263 @@
+"""Work inside the unit: contact, 举报 decision, extensions (R5), co-unit opinions,
+delay explanations, the reply with its required fields (R6.1) and the sign-off (R6.3)."""
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import clock
+from ..display import date_cn
+from ..extensions import db
+from ..models import Attachment, ExtensionRequest, Message, Reply, SignOff
+from ..rules.workflow import Action, Role
+from .common import (
+    DomainError,
+    Forbidden,
+    NotFound,
+    check_version,
+    commit,
+    move,
+    policy,
+    record,
+    require_text,
+    unit_assignment,
+)
+from .deadlines import set_period
+from .outbox import notify_petitioner
+
+REPLY_FIELDS = {  # R6.1: LN 第十五条(一), CZ 第九条(三)
+    "result": "办理结果",
+    "basis": "法律法规政策依据",
+    "contact_note": "回复诉求人的情况",
+    "handler_name": "经办人姓名",
+    "handler_phone": "经办人联系电话",
+    "body": "答复正文",
+}
+
+
+def record_contact(message: Message, *, actor, note: str, version: int | None = None) -> None:
+    """First contact with the petitioner (R5.2); later contacts are recorded as events only."""
+    assignment = unit_assignment(message, actor)
+    if assignment.first_contact_at is None:
+        assignment.first_contact_at = clock.now()
+    move(message, Action.RECORD_CONTACT, actor=actor, version=version, note=require_text(note, "沟通情况"),
+         on_time=assignment.contact_due is None or clock.today() <= assignment.contact_due)
+    commit()
+
+
+def decide_report(message: Message, *, actor, investigate: bool, note: str, version: int | None = None) -> None:
+    """Accept or refuse to investigate a 举报 (LN 第十三条(三)); the closing clock restarts on acceptance."""
+    assignment = unit_assignment(message, actor, lead_only=True)
+    rule = policy().deadline(message.category)
+    if not rule.decision:
+        raise DomainError("只有举报类诉求需要作出是否受理的决定。")
+    if assignment.report_decision:
+        raise DomainError("已作出是否受理的决定。")
+    assignment.report_decision = "investigate" if investigate else "decline"
+    assignment.report_decided_at = clock.now()
+    if investigate and rule.close_counts_from_decision:
+        set_period(assignment, clock.today(), rule.close)
+        assignment.counted_workdays = rule.close
+    move(message, Action.DECIDE_REPORT, actor=actor, version=version, investigate=investigate,
+         note=require_text(note, "决定说明"), due_date=assignment.due_date)
+    commit()
+
+
+def request_extension(message: Message, *, actor, days: int, reason: str,
+                      version: int | None = None) -> ExtensionRequest:
+    """Ask for more working days before the deadline (R5.1)."""
+    assignment = unit_assignment(message, actor)
+    check_version(message, version)
+    rules = policy()
+    if message.is_emergency and rules.extension_excludes_emergencies:
+        raise DomainError("突发类事项不能申请延期。")
+    if clock.today() > assignment.due_date:
+        raise DomainError(f"已超过办理期限（{date_cn(assignment.due_date)}），不能再申请延期，"
+                          "请尽快办结并说明超期原因。")
+    if _pending_extension(assignment.id):
+        raise DomainError("已有待审批的延期申请。")
+    _check_extension_limits(assignment, days)
+    request = ExtensionRequest(assignment=assignment, days=days, reason=require_text(reason, "延期理由"),
+                               requested_by_id=actor.id, old_due=assignment.due_date)
+    db.session.add(request)
+    move(message, Action.REQUEST_EXTENSION, actor=actor, unit=assignment.unit.name, days=days, reason=request.reason)
+    commit()
+    return request
+
+
+def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: str = "",
+                     version: int | None = None) -> None:
+    """CZ: the unit's deputy head approves; LN: the platform office, which tells the citizen."""
+    assignment, message = request.assignment, request.assignment.message
+    _check_extension_approver(actor, assignment.unit_id)
+    if request.decision != "pending":
+        raise DomainError("该延期申请已审批。")
+    if approve:
+        _check_extension_limits(assignment, request.days)
+        set_period(assignment, assignment.clock_start, assignment.period_workdays + request.days)
+        assignment.counted_workdays += request.days
+        assignment.extensions_used += 1
+        request.new_due = assignment.due_date
+    else:
+        require_text(note, "不同意延期的理由")
+    request.decision = "approved" if approve else "refused"
+    request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note
+    move(message, Action.DECIDE_EXTENSION, actor=actor, version=version, unit=assignment.unit.name,
+         approved=approve, days=request.days, new_due=request.new_due, note=note)
+    if approve and policy().extension_notifies_citizen:
+        notify_petitioner(message, f"extension:{request.id}",
+                          f"您的留言（{message.tracking_no}）办理期限已延长至{date_cn(request.new_due)}。")
+    commit()
+
+
+def submit_co_opinion(message: Message, *, actor, text: str, version: int | None = None) -> Reply:
+    """A co-unit's contribution, which the lead unit aggregates into the reply (R4.1)."""
+    assignment = unit_assignment(message, actor)
+    if assignment.is_lead:
+        raise DomainError("牵头单位请直接提交答复。")
+    opinion = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
+                    round=message.redo_round, kind="co_opinion", state="submitted",
+                    body=require_text(text, "协办意见"), author_id=actor.id, handled_on=clock.today())
+    db.session.add(opinion)
+    assignment.state, assignment.finished_at = "done", clock.now()
+    move(message, Action.SUBMIT_CO_OPINION, actor=actor, version=version, unit=assignment.unit.name)
+    commit()
+    return opinion
+
+
+def explain_delay(message: Message, *, actor, text: str, version: int | None = None) -> None:
+    """The reason for a delay; an explained delay is not handed to the inspection office (LN 第二十六条)."""
+    assignment = unit_assignment(message, actor)
+    assignment.delay_explanation = require_text(text, "超期原因")
+    move(message, Action.EXPLAIN_DELAY, actor=actor, version=version, text=assignment.delay_explanation)
+    commit()
+
+
+def submit_reply(message: Message, *, actor, handled_on: date, result: str, basis: str, contact_note: str,
+                 handler_name: str, handler_phone: str, body: str, investigation: str | None = None,
+                 not_investigated_reason: str = "", kind: str = "answer", version: int | None = None) -> Reply:
+    """The lead unit's reply, sent to sign-off inside the unit (R6.1–R6.3)."""
+    assignment = unit_assignment(message, actor, lead_only=True)
+    fields = {key: require_text(value, REPLY_FIELDS[key]) for key, value in {
+        "result": result, "basis": basis, "contact_note": contact_note, "handler_name": handler_name,
+        "handler_phone": handler_phone, "body": body}.items()}
+    if handled_on is None:
+        raise DomainError("请填写办理时间。")
+    _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason)
+    reply = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
+                  round=message.redo_round, kind=kind, state="submitted", handled_on=handled_on,
+                  investigation=investigation, not_investigated_reason=not_investigated_reason.strip(),
+                  author_id=actor.id, **fields)
+    db.session.add(reply)
+    db.session.flush()
+    _attach_unclaimed(message, assignment.unit_id, reply)
+    move(message, Action.SUBMIT_REPLY, actor=actor, version=version, reply_kind=kind, round=reply.round)
+    commit()
+    return reply
+
+
+def sign_off(message: Message, *, actor, approve: bool, note: str = "", version: int | None = None) -> SignOff:
+    """Sign-off at the level the channel needs: principal head for national/provincial items
+    in CZ, the deputy head otherwise (R6.3). A principal head may sign any level."""
+    assignment = unit_assignment(message, actor, lead_only=True)
+    needed = policy().signoff_role(message.channel_level)
+    if actor.role not in (needed, Role.PRINCIPAL_HEAD):
+        raise Forbidden("该渠道的答复须由本单位主要负责同志审签。" if needed == Role.PRINCIPAL_HEAD
+                        else "该答复须由本单位分管负责同志审签。")
+    reply = latest_reply(message, "submitted")
+    if not approve:
+        require_text(note, "退回修改意见")
+    signoff = SignOff(reply_id=reply.id, signer_id=actor.id, signer_role=actor.role, approved=approve, note=note)
+    db.session.add(signoff)
+    reply.state = "signed" if approve else "refused"
+    action = Action.SIGN_OFF if approve else Action.REFUSE_SIGN_OFF
+    move(message, action, actor=actor, version=version, unit=assignment.unit.name, note=note)
+    commit()
+    return signoff
+
+
+def add_attachment(message: Message, *, actor, filename: str, content_type: str, data: bytes,
+                   purpose: str = "other") -> Attachment:
+    """Store an uploaded file for the unit's next reply (see portal/storage.py)."""
+    from ..storage import save_upload
+
+    assignment = unit_assignment(message, actor)
+    attachment = save_upload(filename=filename, content_type=content_type, data=data)
+    attachment.message_id, attachment.purpose, attachment.uploaded_by_id = message.id, purpose, actor.id
+    attachment.unit_id = assignment.unit_id
+    db.session.add(attachment)
+    record(message, "add_attachment", actor=actor, unit=assignment.unit.name, filename=attachment.filename,
+           purpose=purpose)
+    commit()
+    return attachment
+
+
+def latest_reply(message: Message, state: str) -> Reply:
+    for reply in reversed(message.replies):
+        if reply.kind != "co_opinion" and reply.state == state:
+            return reply
+    raise NotFound("没有找到待处理的答复。")
+
+
+def _check_extension_limits(assignment, days: int) -> None:
+    rules = policy()
+    if assignment.extensions_used >= rules.extension_max_count:
+        raise DomainError(f"延期次数已达上限（{rules.extension_max_count}次）。")
+    if not 1 <= int(days) <= rules.extension_max_days:
+        raise DomainError(f"延期天数须为1至{rules.extension_max_days}个工作日。")
+    cap = rules.extension_cap_workdays
+    if cap and assignment.counted_workdays + int(days) > cap:
+        left = cap - assignment.counted_workdays
+        raise DomainError(f"延期后办理时限将超过{cap}个工作日（含重办），最多还能延期{max(left, 0)}个工作日。")
+
+
+def _check_extension_approver(actor, unit_id: int) -> None:
+    approver = policy().extension_approver
+    if approver == Role.DISPATCHER:
+        allowed = actor.role == Role.DISPATCHER
+    else:  # a unit leader of the unit that asked; the principal head stands above the deputy
+        allowed = actor.role in (approver, Role.PRINCIPAL_HEAD) and actor.unit_id == unit_id
+    if not allowed:
+        raise Forbidden("您无权审批该延期申请。")
+
+
+def _pending_extension(assignment_id: int) -> bool:
+    return bool(db.session.scalar(select(ExtensionRequest.id).where(
+        ExtensionRequest.assignment_id == assignment_id, ExtensionRequest.decision == "pending")))
+
+
+def _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason) -> None:
+    rule = policy().deadline(message.category)
+    if kind not in ("answer", "duty_fulfilled"):
+        raise DomainError("答复类型不正确。")
+    if kind == "duty_fulfilled":
+        if not message.redo_round:
+            raise DomainError("只有重办事项可以提交履责意见。")
+        _require_attachment(message, assignment.unit_id, "duty_opinion", "请上传书面履责意见（LN 第十八条）。")
+    if rule.decision and not assignment.report_decision:
+        raise DomainError("请先作出是否受理该举报的决定。")
+    if rule.contact and assignment.first_contact_at is None and message.petitioner.has_contact:
+        raise DomainError("请先登记与诉求人沟通的情况。")
+    if message.category in ("complaint", "report") and kind == "answer":
+        if investigation == "investigated":
+            _require_attachment(message, assignment.unit_id, "investigation_doc",
+                                "决定调查处理的，请上传调查受理文书。")
+        elif investigation == "not_investigated":
+            require_text(not_investigated_reason, "不予调查处理的理由和法律依据")
+        else:
+            raise DomainError("投诉举报类事项须说明是否调查处理。")
+
+
+def _unclaimed(message, unit_id) -> list[Attachment]:
+    """The unit's uploads on this message not yet sent with a reply."""
+    return list(db.session.scalars(select(Attachment).where(
+        Attachment.message_id == message.id, Attachment.unit_id == unit_id, Attachment.reply_id.is_(None))))
+
+
+def _require_attachment(message, unit_id, purpose, error) -> None:
+    if not any(a.purpose == purpose for a in _unclaimed(message, unit_id)):
+        raise DomainError(error)
+
+
+def _attach_unclaimed(message, unit_id, reply) -> None:
+    for attachment in _unclaimed(message, unit_id):
+        attachment.reply_id = reply.id

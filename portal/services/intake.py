@@ -1,0 +1,133 @@
+"""Intake (R1) and scope screening (R2): web messages, hotline calls, accept or reject."""
+import re
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import clock
+from ..extensions import db
+from ..models import Message, Petitioner, Unit
+from ..rules.workflow import Action
+from .common import CITIZEN, DomainError, commit, move, policy, require_text
+from .outbox import notify_petitioner
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
+PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LIMITS = {"subject": 200, "body": 5000, "name": 50, "topic": 40, "region": 100, "address": 200}
+
+
+def submit_message(*, category: str, subject: str, body: str, name: str, phone: str, email: str = "",
+                   address: str = "", topic: str = "", region: str = "", publish_consent: bool,
+                   consent: bool, actor=CITIZEN) -> tuple[Message, str]:
+    """A citizen's message from the web form (R1.2). Returns the message and its query code."""
+    if not consent:
+        raise DomainError("请阅读并同意《留言须知》后再提交。")
+    fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
+                    address=address, topic=topic, region=region)
+    message, code = _create(fields, channel=policy().web_channel, publish_consent=publish_consent)
+    move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no)
+    db.session.add(message)
+    commit()
+    return message, code
+
+
+def record_call(*, actor, channel: str, call_time: datetime, category: str, subject: str, body: str,
+                name: str, phone: str, email: str = "", address: str = "", topic: str = "",
+                region: str = "", publish_consent: bool = False) -> tuple[Message, str]:
+    """An operator enters a hotline call or a channel's item (R1.3). ``call_time`` is China time."""
+    policy().channel(channel)
+    fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
+                    address=address, topic=topic, region=region)
+    message, code = _create(fields, channel=channel, publish_consent=publish_consent)
+    message.call_time = clock.china_to_utc(call_time)
+    message.operator_id = actor.id
+    move(message, Action.RECORD_CALL, actor=actor, channel=channel, tracking_no=message.tracking_no)
+    db.session.add(message)
+    commit()
+    return message, code
+
+
+def accept(message: Message, *, actor, version: int | None = None, category: str | None = None,
+           is_emergency: bool = False, about_unit: Unit | None = None) -> None:
+    """In scope (R2.1). The screener may correct the category and mark an emergency or a
+    complaint about a unit (whose people then never see the petitioner, R9.2)."""
+    if category:
+        policy().category_label(category)
+        message.category = category
+    message.is_emergency = is_emergency
+    message.about_unit_id = about_unit.id if about_unit else None
+    message.screened_at = clock.now()
+    move(message, Action.ACCEPT, actor=actor, version=version, category=message.category,
+         is_emergency=is_emergency, about_unit=about_unit.name if about_unit else None)
+    commit()
+
+
+def reject(message: Message, *, actor, reason: str, guidance: str = "", version: int | None = None) -> None:
+    """Out of scope (R2.2), with the channel the citizen should use instead (R2.3)."""
+    choice = policy().out_of_scope_reason(reason)
+    message.out_of_scope_reason = choice.code
+    message.guidance = guidance.strip() or choice.guidance
+    message.screened_at = clock.now()
+    move(message, Action.REJECT, actor=actor, version=version, reason=choice.text, guidance=message.guidance)
+    notify_petitioner(message, "rejected",
+                      f"您的留言（{message.tracking_no}）不属于平台受理范围：{choice.text}。{message.guidance}")
+    commit()
+
+
+def find_by_tracking(tracking_no: str, query_code: str) -> Message | None:
+    """The message for a tracking number and its query code; None for either wrong."""
+    message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no.strip().upper()))
+    if message is None or not check_password_hash(message.query_code_hash, query_code.strip().upper()):
+        return None
+    return message
+
+
+def _clean(**fields) -> dict:
+    fields = {key: (value or "").strip() for key, value in fields.items()}
+    for key, label in (("category", "诉求类别"), ("subject", "标题"), ("body", "内容"), ("name", "姓名"),
+                       ("phone", "联系电话")):
+        require_text(fields[key], label)
+    policy().category_label(fields["category"])
+    for key, limit in LIMITS.items():
+        if len(fields[key]) > limit:
+            raise DomainError(f"“{key}”过长，最多{limit}个字。")
+    if not PHONE.match(fields["phone"]):
+        raise DomainError("联系电话格式不正确，请填写手机号码或带区号的固定电话。")
+    if fields["email"] and not EMAIL.match(fields["email"]):
+        raise DomainError("电子邮箱格式不正确。")
+    return fields
+
+
+def _create(fields: dict, *, channel: str, publish_consent: bool) -> tuple[Message, str]:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    method = current_app.config["QUERY_CODE_HASH"]
+    message = Message(
+        tracking_no=_new_tracking_no(),
+        query_code_hash=generate_password_hash(code, method=method),
+        channel=channel,
+        channel_level=policy().channel(channel).level,
+        category=fields["category"],
+        topic=fields["topic"],
+        region=fields["region"],
+        subject=fields["subject"],
+        body=fields["body"],
+        publish_consent=publish_consent,
+        received_at=clock.now(),
+        status=None,
+    )
+    message.petitioner = Petitioner(name=fields["name"], phone=fields["phone"], email=fields["email"],
+                                    address=fields["address"])
+    return message, code  # added to the session by its first move, once it has a status
+
+
+def _new_tracking_no() -> str:
+    """Prefix, China date, six random digits: unguessable in sequence, easy to read out."""
+    prefix = policy().tracking_prefix + clock.today().strftime("%Y%m%d")
+    while True:
+        candidate = f"{prefix}{secrets.randbelow(10**6):06d}"
+        if not db.session.scalar(select(Message.id).where(Message.tracking_no == candidate)):
+            return candidate

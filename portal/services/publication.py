@@ -1,0 +1,40 @@
+"""Publication decisions (R9.1): only reviewed replies, only in a reviewed public version,
+only when the citizen allowed it; published items can be hidden again."""
+from .. import clock
+from ..extensions import db
+from ..models import PublicVersion
+from ..rules.workflow import Action
+from .common import DomainError, commit, move, require_text
+
+
+def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_unit: str,
+            version: int | None = None) -> PublicVersion:
+    """Publish the reviewed public text, stored as its own version (the original is never altered)."""
+    if not message.publish_consent:
+        raise DomainError("诉求人选择了不公开，该留言不能发布。")
+    public = PublicVersion(message_id=message.id, subject=require_text(subject, "公开标题"),
+                           body=require_text(body, "公开正文"), reply_text=require_text(reply_text, "公开答复"),
+                           reply_unit=reply_unit, reviewer_id=actor.id)
+    db.session.add(public)
+    message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
+    move(message, Action.PUBLISH, actor=actor, version=version)
+    commit()
+    return public
+
+
+def withhold(message, *, actor, reason: str, version: int | None = None) -> None:
+    """Decide not to publish, with a reason."""
+    _unpublish(message, Action.WITHHOLD, "withheld", reason, actor=actor, version=version)
+
+
+def hide(message, *, actor, reason: str, version: int | None = None) -> None:
+    """Take a published item down again, with a reason."""
+    if message.publication != "published":
+        raise DomainError("该留言未公开发布。")
+    _unpublish(message, Action.HIDE, "hidden", reason, actor=actor, version=version)
+
+
+def _unpublish(message, action, state, reason, *, actor, version) -> None:
+    message.publication, message.publication_note = state, require_text(reason, "理由")
+    move(message, action, actor=actor, version=version, reason=message.publication_note)
+    commit()

@@ -1,0 +1,47 @@
+"""Satisfaction ratings (R7.1) and the one redo round a first bad rating opens (R7.2)."""
+from sqlalchemy import select
+
+from .. import clock
+from ..display import date_cn
+from ..extensions import db
+from ..models import Rating, RedoRound
+from ..rules.workflow import Action
+from .common import CITIZEN, DomainError, commit, move, policy
+from .deadlines import set_period
+from .outbox import queue
+
+
+def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int | None = None) -> Rating:
+    """Rate the reply of the current round. A first rating of 不满意 or worse sends the message
+    back to the lead unit for one redo of the preset's window; the second rating is final."""
+    rules = policy()
+    rules.rating_label(level)
+    round_ = message.redo_round
+    if db.session.scalar(select(Rating.id).where(Rating.message_id == message.id, Rating.round == round_)):
+        raise DomainError("本次答复已经评价过，评价提交后不能修改。")
+    rating = Rating(message_id=message.id, round=round_, level=level, comment=(comment or "").strip()[:500])
+    db.session.add(rating)
+    if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
+        db.session.flush()
+        _open_redo(message, rating, actor=actor, version=version)
+    else:
+        move(message, Action.RATE, actor=actor, version=version, level=level, round=round_)
+    commit()
+    return rating
+
+
+def _open_redo(message, rating, *, actor, version) -> None:
+    window = policy().redo_window_workdays
+    today = clock.today()
+    lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
+    lead.state, lead.finished_at = "active", None
+    set_period(lead, today, window)
+    lead.counted_workdays += window
+    message.redo_round += 1
+    db.session.add(RedoRound(message_id=message.id, rating_id=rating.id, due_date=lead.due_date))
+    move(message, Action.OPEN_REDO, actor=actor, version=version, level=rating.level, due_date=lead.due_date)
+    for user in lead.unit.users:
+        if user.role == "handler" and user.active:
+            queue(f"redo:{message.id}:{user.id}", channel="sms", recipient=user.phone, name=user.name,
+                  message=message, body=f"留言（{message.tracking_no}）诉求人评价不满意，已发回重办，"
+                                        f"请于{date_cn(lead.due_date)}前重新办理。")

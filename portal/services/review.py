@@ -1,0 +1,98 @@
+"""Platform review (R6.4), follow-up visits and spot checks (R6.5), closing and archive (R10.2)."""
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import FollowUp, RedoRound, Review, SignOff
+from ..rules.workflow import UNIT, Action, Status
+from .common import DomainError, NotFound, commit, move, policy, require_text
+from .handling import latest_reply
+from .outbox import notify_petitioner
+
+
+def approve_reply(message, *, actor, note: str = "", version: int | None = None) -> Review:
+    """The office approves the signed reply: the citizen gets it, the units' work is done."""
+    reply = latest_reply(message, "signed")
+    review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=True, reasons=note)
+    db.session.add(review)
+    reply.state = "approved"
+    now = clock.now()
+    message.answered_at = now
+    for assignment in message.active_assignments():
+        assignment.state, assignment.finished_at = "done", now
+    _close_redo_round(message, reply.kind)
+    move(message, Action.APPROVE_REPLY, actor=actor, version=version, reply_kind=reply.kind, round=reply.round)
+    notify_petitioner(message, f"answered:{reply.id}",
+                      f"您的留言（{message.tracking_no}）已答复，请凭查询码查看并评价。")
+    commit()
+    return review
+
+
+def send_back(message, *, actor, reasons: str, version: int | None = None) -> Review:
+    """Back to the unit to handle again, with the reasons (CZ 第九条(六), LN 第十六条)."""
+    reply = latest_reply(message, "signed")
+    review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=False,
+                    reasons=require_text(reasons, "退回理由"))
+    db.session.add(review)
+    reply.state = "sent_back"
+    move(message, Action.SEND_BACK, actor=actor, version=version, reasons=review.reasons)
+    commit()
+    return review
+
+
+def record_follow_up(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
+    """The follow-up visit (回访) by the lead unit or the office (CZ 第九条(七))."""
+    if actor.role in UNIT:
+        _require_lead_unit(message, actor)
+    visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "回访方式"),
+                     outcome=require_text(outcome, "回访情况"))
+    db.session.add(visit)
+    move(message, Action.RECORD_FOLLOW_UP, actor=actor, version=version, method=visit.method, outcome=visit.outcome)
+    commit()
+    return visit
+
+
+def spot_check(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
+    """回头看: the office checks later that the measures were carried out."""
+    visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "核查方式"),
+                     outcome=require_text(outcome, "核查情况"), is_spot_check=True)
+    db.session.add(visit)
+    move(message, Action.SPOT_CHECK, actor=actor, version=version, method=visit.method, outcome=visit.outcome)
+    commit()
+    return visit
+
+
+def close(message, *, actor, version: int | None = None) -> None:
+    """办结. Where the preset requires a follow-up, it must be recorded first, unless the
+    citizen left no contact (CZ 第九条(七))."""
+    if (message.status == Status.ANSWERED and policy().follow_up_required
+            and message.petitioner and message.petitioner.has_contact):
+        raise DomainError("尚未回访诉求人，不能办结。请先登记回访情况（诉求人未留联系方式的除外）。")
+    message.closed_at = clock.now()
+    move(message, Action.CLOSE, actor=actor, version=version)
+    commit()
+
+
+def archive(message, *, actor, version: int | None = None) -> None:
+    """归档 keeps the assignment notice, reply and sign-off records (CZ 第九条(八)); refuse if any is missing."""
+    approved = [r for r in message.replies if r.state == "approved"]
+    signed = approved and db.session.scalar(select(SignOff.id).where(
+        SignOff.reply_id.in_([r.id for r in approved]), SignOff.approved))
+    if not message.assignments or not approved or not signed:
+        raise DomainError("归档材料不全：须有交办记录、审核通过的答复和审签记录。")
+    message.archived_at = clock.now()
+    move(message, Action.ARCHIVE, actor=actor, version=version)
+    commit()
+
+
+def _require_lead_unit(message, actor) -> None:
+    """The lead unit, whose assignment is finished once the reply is approved."""
+    if not any(a.is_lead and a.state == "done" and a.unit_id == actor.unit_id for a in message.assignments):
+        raise NotFound("没有找到该留言，或该留言不由本单位办理。")
+
+
+def _close_redo_round(message, resolution: str) -> None:
+    open_round = db.session.scalar(select(RedoRound).where(
+        RedoRound.message_id == message.id, RedoRound.closed_at.is_(None)))
+    if open_round:
+        open_round.resolution, open_round.closed_at = resolution, clock.now()

@@ -1,0 +1,81 @@
+"""Leader instructions (R4.4) and supervision cases (R8.2)."""
+from datetime import date
+
+from .. import clock
+from ..extensions import db
+from ..models import LeaderInstruction, SupervisionCase
+from ..rules.workflow import Action
+from .common import DomainError, NotFound, add_workdays, commit, move, policy, require_text
+
+
+def record_instruction(message, *, actor, leader_name: str, text: str, instructed_on: date,
+                       version: int | None = None) -> LeaderInstruction:
+    """A city leader's instruction (批示); once the message is assigned it opens a supervision case."""
+    instruction = LeaderInstruction(message_id=message.id, leader_name=require_text(leader_name, "批示领导"),
+                                    text=require_text(text, "批示内容"), instructed_on=instructed_on,
+                                    recorded_by_id=actor.id)
+    db.session.add(instruction)
+    db.session.flush()
+    case = None
+    lead = message.lead_assignment()
+    if lead is not None:
+        case = _new_case(message, lead.unit_id, reason="instruction", method="leader_report",
+                         note=instruction.text, actor=actor, instruction_id=instruction.id)
+        db.session.flush()
+    move(message, Action.RECORD_INSTRUCTION, actor=actor, version=version, leader=instruction.leader_name,
+         text=instruction.text, case_id=case.id if case else None)
+    commit()
+    return instruction
+
+
+def open_case(message, *, actor, reason: str, method: str, note: str = "", unit_id: int | None = None,
+              version: int | None = None) -> SupervisionCase:
+    """Open a supervision case on the lead unit (or the unit named); it has the preset's days to answer."""
+    if unit_id is None:
+        lead = message.lead_assignment() or next((a for a in message.assignments if a.is_lead), None)
+        if lead is None:
+            raise DomainError("该留言尚未交办，不能督办。")
+        unit_id = lead.unit_id
+    case = _new_case(message, unit_id, reason=reason, method=method, note=note, actor=actor)
+    db.session.flush()
+    move(message, Action.OPEN_SUPERVISION, actor=actor, version=version, case_id=case.id, reason=reason,
+         method=method, due_date=case.due_date)
+    commit()
+    return case
+
+
+def answer_case(case: SupervisionCase, *, actor, answer: str) -> None:
+    if actor.unit_id != case.unit_id:
+        raise NotFound("没有找到该督办事项。")
+    if case.closed_at:
+        raise DomainError("该督办事项已办结。")
+    case.answer, case.answered_by_id, case.answered_at = require_text(answer, "督办反馈"), actor.id, clock.now()
+    move(case_message(case), Action.ANSWER_SUPERVISION, actor=actor, case_id=case.id)
+    commit()
+
+
+def close_case(case: SupervisionCase, *, actor, note: str = "") -> None:
+    if case.closed_at:
+        raise DomainError("该督办事项已办结。")
+    case.closed_at = clock.now()
+    move(case_message(case), Action.CLOSE_SUPERVISION, actor=actor, case_id=case.id, note=note)
+    commit()
+
+
+def case_message(case: SupervisionCase):
+    from ..models import Message
+
+    return db.session.get(Message, case.message_id)
+
+
+def _new_case(message, unit_id, *, reason, method, note, actor, instruction_id=None) -> SupervisionCase:
+    rules = policy()
+    if reason not in {c.code for c in rules.supervision_reasons}:
+        raise DomainError("请选择督办事由。")
+    if method not in {c.code for c in rules.supervision_methods}:
+        raise DomainError("请选择督办方式。")
+    case = SupervisionCase(message_id=message.id, unit_id=unit_id, reason=reason, method=method, note=note,
+                           opened_by_id=actor.id, instruction_id=instruction_id,
+                           due_date=add_workdays(clock.today(), rules.supervision_workdays))
+    db.session.add(case)
+    return case

@@ -1,0 +1,206 @@
+"""R5 extensions, R6 reply / sign-off / review / follow-up, through the services."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Notification
+from portal.rules.workflow import Role, Status
+from portal.services import DomainError, Forbidden, handling, review
+from tests.conftest import on
+from tests.factories import answered, assigned, reply
+
+D = date.fromisoformat
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def ask(city, message, days, unit="住建局", day="2026-11-03"):
+    with on(day):
+        return handling.request_extension(message, actor=city.user(Role.HANDLER, unit), days=days,
+                                          reason="需现场测量")
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_chizhou_allows_one_extension_approved_by_the_units_deputy_head(city, policy_name):
+    message = assigned(city, "2026-11-02")  # due 2026-11-11 (7 working days)
+    request = ask(city, message, 3)
+    with pytest.raises(Forbidden):
+        handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=True)
+    with pytest.raises(Forbidden):  # another unit's leader
+        handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "A3区"), approve=True)
+    handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    lead = message.lead_assignment()
+    assert (lead.due_date, lead.extensions_used, lead.counted_workdays) == (D("2026-11-16"), 1, 10)
+    with pytest.raises(DomainError, match="延期次数已达上限（1次）"):
+        ask(city, message, 1)
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_chizhou_refuses_an_extension_past_fifteen_working_days(city, policy_name):
+    message = assigned(city, "2026-11-02")
+    with pytest.raises(DomainError, match="延期天数须为1至8个工作日"):
+        ask(city, message, 9)
+    # After a redo window of 5 (7 + 5 = 12 counted), only 3 more days fit under the cap.
+    lead = message.lead_assignment()
+    lead.counted_workdays = 12
+    with pytest.raises(DomainError, match="超过15个工作日.*最多还能延期3个工作日"):
+        ask(city, message, 4)
+    ask(city, message, 3)
+
+
+def test_longnan_allows_two_extensions_approved_by_the_office_which_tells_the_citizen(city):
+    message = assigned(city, "2026-11-02", category="complaint")  # due 2026-11-09
+    for expected_due in ("2026-11-16", "2026-11-23"):
+        request = ask(city, message, 5)
+        with pytest.raises(Forbidden):
+            handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+        handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=True)
+        assert message.lead_assignment().due_date == D(expected_due)
+        key = f"extension:{request.id}:{message.id}"
+        sms = db.session.scalar(select(Notification).where(Notification.dedupe_key == key))
+        assert sms.recipient == "13812345678" and expected_due[:4] in sms.body
+    with pytest.raises(DomainError, match="延期次数已达上限（2次）"):
+        ask(city, message, 1)
+
+
+def test_longnan_refuses_extensions_for_emergencies(city):
+    message = assigned(city, "2026-11-02")
+    message.is_emergency = True
+    with pytest.raises(DomainError, match="突发类事项不能申请延期"):
+        ask(city, message, 2)
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_an_extension_must_be_asked_before_the_deadline(city, policy_name):
+    message = assigned(city, "2026-11-02")
+    due = message.lead_assignment().due_date
+    ask(city, message, 1, day=due).decision = "refused"  # on the last day is still in time
+    with pytest.raises(DomainError, match="已超过办理期限"):
+        ask(city, message, 1, day=date.fromordinal(due.toordinal() + 1))
+
+
+def test_refusing_an_extension_needs_reasons(city):
+    request = ask(city, assigned(city, "2026-11-02"), 2)
+    with pytest.raises(DomainError, match="不同意延期的理由"):
+        handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=False)
+    handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=False, note="可按期办结")
+    assert request.decision == "refused" and request.assignment.extensions_used == 0
+
+
+@pytest.mark.parametrize(("missing", "error"), [
+    ("result", "办理结果"), ("basis", "法律法规政策依据"), ("contact_note", "回复诉求人的情况"),
+    ("handler_name", "经办人姓名"), ("handler_phone", "经办人联系电话"), ("body", "答复正文"),
+])
+def test_a_reply_needs_every_field_of_r6_1(city, missing, error):
+    message = assigned(city, "2026-11-02")
+    with pytest.raises(DomainError, match=error):
+        reply(city, message, **{missing: ""})
+
+
+def test_a_complaint_reply_says_whether_it_was_investigated(city):
+    message = assigned(city, "2026-11-02", category="complaint")
+    with pytest.raises(DomainError, match="须说明是否调查处理"):
+        reply(city, message, investigation=None)
+    with pytest.raises(DomainError, match="调查受理文书"):
+        reply(city, message, investigation="investigated")
+    with pytest.raises(DomainError, match="不予调查处理的理由"):
+        reply(city, message, investigation="not_investigated", not_investigated_reason="")
+    handling.add_attachment(message, actor=city.user(Role.HANDLER, "住建局"), filename="立案决定书.pdf",
+                            content_type="application/pdf", data=b"%PDF-1.4", purpose="investigation_doc")
+    sent = reply(city, message, investigation="investigated")
+    assert [a.filename for a in sent.attachments] == ["立案决定书.pdf"]
+    assert message.status == Status.SIGNOFF
+
+
+def test_longnan_records_contact_before_a_complaint_reply(city):
+    message = assigned(city, "2026-11-02", category="complaint")
+    handler = city.user(Role.HANDLER, "住建局")
+    with pytest.raises(DomainError, match="请先登记与诉求人沟通的情况"):
+        handling.submit_reply(message, actor=handler, handled_on=D("2026-11-03"), result="r", basis="b",
+                              contact_note="c", handler_name="n", handler_phone="p", body="b",
+                              investigation="not_investigated", not_investigated_reason="x")
+    with on("2026-11-03"):
+        handling.record_contact(message, actor=handler, note="电话沟通")
+    assert message.lead_assignment().first_contact_at is not None
+
+
+def test_longnan_report_is_decided_first_and_the_closing_clock_restarts(city):
+    message = assigned(city, "2026-11-02", category="report")
+    assert message.lead_assignment().due_date == D("2026-11-18")  # 2 + 10 at the latest
+    with on("2026-11-03"):
+        handling.decide_report(message, actor=city.user(Role.HANDLER, "住建局"), investigate=True, note="受理")
+    assert message.lead_assignment().due_date == D("2026-11-17")  # 10 working days after acceptance
+
+
+@pytest.mark.parametrize(("policy_name", "channel", "signer", "refused"), [
+    ("chizhou", "governor_mailbox", Role.PRINCIPAL_HEAD, Role.DEPUTY_HEAD),  # provincial: principal head
+    ("chizhou", "mayor_hotline", Role.DEPUTY_HEAD, Role.HANDLER),            # mayor's hotline: deputy head
+    ("longnan", "hotline", Role.DEPUTY_HEAD, Role.HANDLER),
+])
+def test_sign_off_at_the_level_the_channel_needs(city, policy_name, channel, signer, refused):
+    message = assigned(city, "2026-11-02", channel=channel, category="consult")
+    reply(city, message)
+    with pytest.raises(Forbidden):
+        handling.sign_off(message, actor=city.user(refused, "住建局"), approve=True)
+    handling.sign_off(message, actor=city.user(signer, "住建局"), approve=True)
+    assert message.status == Status.REVIEW
+
+
+def test_a_refused_sign_off_goes_back_to_the_handler_with_the_note(city):
+    message = assigned(city, "2026-11-02", category="consult")
+    reply(city, message)
+    with pytest.raises(DomainError, match="退回修改意见"):
+        handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=False)
+    handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=False, note="补充依据")
+    assert message.status == Status.ASSIGNED and message.replies[-1].state == "refused"
+
+
+def test_the_office_sends_a_reply_back_with_reasons_or_approves_it(city):
+    message = assigned(city, "2026-11-02", category="consult")
+    reply(city, message)
+    handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    with pytest.raises(DomainError, match="退回理由"):
+        review.send_back(message, actor=city.user(Role.REVIEWER), reasons="")
+    review.send_back(message, actor=city.user(Role.REVIEWER), reasons="未针对诉求正面回应")
+    assert message.status == Status.ASSIGNED
+    reply(city, message)
+    handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    review.approve_reply(message, actor=city.user(Role.REVIEWER))
+    assert message.status == Status.ANSWERED and message.answered_at is not None
+    assert all(a.state == "done" for a in message.assignments)
+
+
+@pytest.mark.parametrize(("policy_name", "needs_visit"), [("chizhou", True), ("longnan", False)])
+def test_closing_needs_a_follow_up_visit_where_the_preset_says(city, policy_name, needs_visit):
+    message = answered(city, "2026-11-02", category="consult")
+    if needs_visit:
+        with pytest.raises(DomainError, match="尚未回访诉求人"):
+            review.close(message, actor=city.user(Role.REVIEWER))
+        review.record_follow_up(message, actor=city.user(Role.HANDLER, "住建局"), method="电话", outcome="已知晓")
+        assert message.status == Status.VISITED
+    review.close(message, actor=city.user(Role.REVIEWER))
+    assert message.status == Status.CLOSED
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_no_follow_up_is_needed_when_the_citizen_left_no_contact(city, policy_name):
+    message = answered(city, "2026-11-02", category="consult")
+    message.petitioner.phone = ""
+    review.close(message, actor=city.user(Role.REVIEWER))
+    assert message.status == Status.CLOSED
+
+
+def test_archive_keeps_the_assignment_reply_and_sign_off(city):
+    message = answered(city, "2026-11-02", category="consult")
+    review.close(message, actor=city.user(Role.REVIEWER))
+    review.archive(message, actor=city.user(Role.DISPATCHER))
+    assert message.status == Status.ARCHIVED and message.archived_at is not None
+
+
+def test_a_co_unit_gives_its_opinion_and_cannot_reply_for_the_lead(city):
+    message = assigned(city, "2026-11-02", category="consult", co_units=["生态环境局"])
+    with pytest.raises(Forbidden, match="牵头单位"):
+        reply(city, message, unit="生态环境局")
+    handling.submit_co_opinion(message, actor=city.user(Role.HANDLER, "生态环境局"), text="排放达标")
+    assert [a.unit.name for a in message.active_assignments()] == ["住建局"]
