@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(public_bp)
     register_commands(app)
+    login_manager.user_loader(_load_user)
     _register_template_helpers(app)
     return app
 
@@ -37,3 +38,10 @@ def _register_template_helpers(app: Flask) -> None:
     from .display import register
 
     register(app)
+
+
+def _load_user(user_id: str):
+    from .models import User
+
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None

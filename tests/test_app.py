@@ -1,0 +1,42 @@
+"""Configuration from the environment, and the public status page."""
+import pytest
+
+from portal.config import from_environment
+from portal.rules.policy import PolicyError
+from tests.factories import submit
+
+
+def test_a_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = from_environment(tmp_path)["SECRET_KEY"]
+    assert len(first) == 64 and from_environment(tmp_path)["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert from_environment(tmp_path)["SECRET_KEY"] == "from-env"
+
+
+def test_defaults_and_database_urls(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "WENZHENG_POLICY"):
+        monkeypatch.delenv(name, raising=False)
+    config = from_environment(tmp_path)
+    assert config["WENZHENG_POLICY"] == "longnan"
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'wenzheng.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/wz")
+    assert from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/wz"
+
+
+def test_an_unknown_policy_stops_the_start_with_the_choices(tmp_path, monkeypatch):
+    monkeypatch.setenv("WENZHENG_POLICY", "shanghai")
+    with pytest.raises(PolicyError, match="chizhou、longnan"):
+        from_environment(tmp_path)
+
+
+def test_the_status_page_shows_figures_and_nothing_about_the_petitioner(client, city):
+    message, _ = submit(phone="13912345678")
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "龙南市问政平台" in html and "已收到" in html
+    for private in ("13912345678", "张三", message.subject):
+        assert private not in html
+    assert client.get("/healthz").json == {"status": "ok"}

@@ -1,0 +1,95 @@
+"""R7: ratings with the query code, one redo round of 5 working days, the second rating final."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Event, Rating, RedoRound
+from portal.rules.workflow import Role, Status
+from portal.services import DomainError, handling, rating, review
+from tests.conftest import on
+from tests.factories import answered, rated, reply
+
+D = date.fromisoformat
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+@pytest.mark.parametrize("level", ["unsatisfied", "very_unsatisfied"])
+def test_a_first_bad_rating_opens_exactly_one_redo_of_five_working_days(city, policy_name, level):
+    message = answered(city, "2026-11-02", category="consult")
+    rated(city, message, "2026-11-06", level)  # a Friday
+    assert message.status == Status.ASSIGNED and message.redo_round == 1
+    lead = message.lead_assignment()
+    assert lead.unit.name == "住建局" and lead.due_date == D("2026-11-13")
+    redo = db.session.scalars(select(RedoRound).where(RedoRound.message_id == message.id)).all()
+    assert len(redo) == 1 and redo[0].due_date == D("2026-11-13")
+    kinds = db.session.scalars(select(Event.kind).where(Event.message_id == message.id).order_by(Event.id)).all()
+    assert kinds[-1] == "open_redo" and "rate" not in kinds, "one event for the one action"
+
+    with on("2026-11-10", 14):
+        reply(city, message, body="重新核实后答复如下。")
+        signer = Role.PRINCIPAL_HEAD if message.channel_level != "city" else Role.DEPUTY_HEAD
+        handling.sign_off(message, actor=city.user(signer, "住建局"), approve=True)
+        review.approve_reply(message, actor=city.user(Role.REVIEWER))
+    rated(city, message, "2026-11-11", "very_unsatisfied")
+    assert message.status == Status.ANSWERED and message.redo_round == 1, "the second rating is final"
+    assert db.session.scalar(select(func.count()).select_from(RedoRound)) == 1
+
+
+@pytest.mark.parametrize("level", ["very_satisfied", "satisfied", "basically_satisfied"])
+def test_a_satisfied_first_rating_opens_no_redo(city, level):
+    message = answered(city, "2026-11-02", category="consult")
+    rated(city, message, "2026-11-04", level)
+    assert message.status == Status.ANSWERED and message.redo_round == 0
+
+
+def test_a_rating_cannot_be_changed_or_given_before_the_reply(city):
+    message = answered(city, "2026-11-02", category="consult")
+    rated(city, message, "2026-11-04", "satisfied")
+    with pytest.raises(DomainError, match="已经评价过"):
+        rated(city, message, "2026-11-04", "unsatisfied")
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
+    from tests.factories import assigned
+
+    early = assigned(city, "2026-11-02")
+    with pytest.raises(DomainError, match="不能执行“满意度评价”"):
+        rating.rate(early, level="satisfied")
+
+
+def test_an_unknown_level_is_refused(city):
+    message = answered(city, "2026-11-02", category="consult")
+    with pytest.raises(DomainError, match="未知的评价等级"):
+        rating.rate(message, level="meh")
+
+
+def test_a_redo_may_end_in_a_written_duty_fulfilled_opinion(city):
+    message = answered(city, "2026-11-02", category="consult")
+    rated(city, message, "2026-11-04", "unsatisfied")
+    handler = city.user(Role.HANDLER, "住建局")
+    with pytest.raises(DomainError, match="书面履责意见"):
+        reply(city, message, kind="duty_fulfilled")
+    handling.add_attachment(message, actor=handler, filename="履责意见.pdf", content_type="application/pdf",
+                            data=b"%PDF", purpose="duty_opinion")
+    reply(city, message, kind="duty_fulfilled", body="诉求超出政策规定，已依法履责并向诉求人说明。")
+    handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    review.approve_reply(message, actor=city.user(Role.REVIEWER))
+    redo = db.session.scalar(select(RedoRound).where(RedoRound.message_id == message.id))
+    assert redo.resolution == "duty_fulfilled" and redo.closed_at is not None
+
+
+def test_duty_fulfilled_is_only_for_a_redo(city):
+    from tests.factories import assigned
+
+    message = assigned(city, "2026-11-02", category="consult")
+    with pytest.raises(DomainError, match="只有重办事项"):
+        reply(city, message, kind="duty_fulfilled")
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_chizhou_counts_the_redo_window_into_the_fifteen_day_cap(city, policy_name):
+    message = answered(city, "2026-11-02", category="consult")
+    rated(city, message, "2026-11-04", "unsatisfied")
+    assert message.lead_assignment().counted_workdays == 12
+    with on("2026-11-05"), pytest.raises(DomainError, match="最多还能延期3个工作日"):
+        handling.request_extension(message, actor=city.user(Role.HANDLER, "住建局"), days=4, reason="r")
