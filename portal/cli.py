@@ -10,6 +10,7 @@ from .extensions import db
 from .models import Unit
 from .rules.warnings import LEVEL_LABELS
 from .rules.workdays import add_workdays
+from .rules.workflow import staff_label
 from .services import SYSTEM, DomainError, accounts, reminders
 from .services import calendar as calendar_service
 from .services.common import load_calendar
@@ -44,12 +45,12 @@ def seed_demo(if_empty: bool):
         raise click.ClickException("数据库已有数据。演示数据只能装入空数据库（先删除 instance/wenzheng.db）。")
     total = sum(count for _, count in PLAN)
     click.echo(f"正在生成演示数据：{total} 件留言，按真实办理流程逐件办理…")
-    passwords = seed()
-    click.echo("各状态留言件数：" + "，".join(f"{k} {v}" for k, v in sorted(counts_by_status().items())))
+    accounts = seed()
+    click.echo("各状态留言件数：" + "，".join(f"{staff_label(k)} {v}" for k, v in sorted(counts_by_status().items())))
     click.echo("\n演示账号（密码只显示这一次，请记下）：")
-    for role, password in passwords.items():
-        click.echo(f"  {role:<15} {password}")
-    click.echo("承办单位人员的用户名为 u<单位编号>-handler / -deputy-head / -principal-head，密码同其角色。")
+    for label, username, password in accounts:
+        click.echo(f"  {username:<22} {password:<14} {label}")
+    click.echo("其他承办单位人员的用户名为 u<单位编号>-handler / -deputy-head / -principal-head，密码同其角色。")
 
 
 @click.command()

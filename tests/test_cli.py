@@ -15,7 +15,8 @@ def cli(app):
 def test_seed_demo_builds_a_city_with_messages_in_every_status_then_tick_warns(cli):
     result = cli.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "演示账号" in result.output and "dispatcher" in result.output
+    assert "演示账号" in result.output and "dispatcher" in result.output and "交办员" in result.output
+    assert "（市住房和城乡建设局）" in result.output
     kinds = dict(db.session.execute(select(Unit.kind, func.count()).group_by(Unit.kind)).all())
     assert kinds["department"] >= 12 and kinds["county"] == 3 and kinds["township"] >= 3
     assert kinds["enterprise"] == 2

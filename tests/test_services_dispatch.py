@@ -102,3 +102,19 @@ def test_another_units_people_do_not_find_the_message(city):
     message = assigned(city, "2026-11-24")
     with pytest.raises(NotFound):
         dispatch.request_return(message, actor=city.user(Role.HANDLER, "A3区"), reason="r", basis="b")
+
+
+def test_a_concurrent_update_in_another_transaction_is_refused_not_overwritten(city):
+    from portal.extensions import db
+    from portal.models import Event, Message
+
+    message, _ = submit()
+    intake.accept(message, actor=city.user(Role.OPERATOR))
+    with db.engine.begin() as other:  # someone else's request commits in between
+        other.execute(Message.__table__.update().where(Message.id == message.id)
+                      .values(version=Message.version + 1, region="A7县"))
+    with pytest.raises(Conflict, match="同时更新"):
+        dispatch.assign(message, city.units["住建局"], actor=city.user(Role.DISPATCHER))
+    db.session.expire_all()
+    assert (message.region, message.status) == ("A7县", Status.TO_ASSIGN)
+    assert [e.kind for e in db.session.query(Event).filter_by(message_id=message.id)] == ["submit", "accept"]

@@ -11,7 +11,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Message, Unit, User
 from ..rules import workdays
-from ..rules.workflow import Role
+from ..rules.workflow import ROLE_LABELS, Role
 from ..services import dispatch, handling, intake, publication, rating, review
 from ..services.common import load_calendar, policy
 from .sample import load
@@ -50,8 +50,9 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Unit))
 
 
-def seed(rng: random.Random | None = None) -> dict[str, str]:
-    """Create the city and its messages. Returns the demo accounts' passwords (printed once)."""
+def seed(rng: random.Random | None = None) -> list[tuple[str, str, str]]:
+    """Create the city and its messages. Returns (role, username, password) of one account per
+    role, to be printed once: the passwords are random and stored only as hashes."""
     rng = rng or random.Random(20201127)
     passwords = {role: secrets.token_urlsafe(9) for role in Role if role != Role.CITIZEN}
     units = _create_units()
@@ -64,7 +65,13 @@ def seed(rng: random.Random | None = None) -> dict[str, str]:
         for _ in range(count):
             pool = answered if state in ("answered", "visited", "closed", "archived", "redo") else open_
             _Story(state, pool.pop(), rng, units, staff).tell()
-    return {f"{role}": pw for role, pw in passwords.items()}
+    example_unit = units["市住房和城乡建设局"]
+    accounts = []
+    for role, password in passwords.items():
+        user = staff.get(role) or staff[(example_unit.id, role)]
+        where = f"（{example_unit.name}）" if user.unit is example_unit else ""
+        accounts.append((ROLE_LABELS[role] + where, user.username, password))
+    return accounts
 
 
 def _create_units() -> dict[str, Unit]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Unit, User
 from ..rules.workflow import UNIT, Role
-from .common import DomainError, commit, record
+from .common import DomainError, commit, flush, record
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,40}$")
 STAFF_ROLES = [r for r in Role if r != Role.CITIZEN]
@@ -28,7 +28,7 @@ def create_user(*, username: str, name: str, role: str, password: str, unit: Uni
     user = User(username=username, name=name.strip() or username, role=role, unit=unit, phone=phone, email=email)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    flush()
     record(None, "create_user", actor=actor, username=username, role=role, unit=unit.name if unit else None)
     commit()
     return user

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
@@ -129,10 +130,17 @@ def require_text(value: str | None, label: str) -> str:
 
 
 def commit() -> None:
-    from sqlalchemy.orm.exc import StaleDataError
+    _refusing_stale(db.session.commit)
 
+
+def flush() -> None:
+    """Flush within an action (to get ids); a concurrent change is refused as at commit."""
+    _refusing_stale(db.session.flush)
+
+
+def _refusing_stale(write) -> None:
     try:
-        db.session.commit()
+        write()
     except StaleDataError:
         db.session.rollback()
         raise Conflict("该留言已被他人同时更新，请刷新页面后再操作。") from None

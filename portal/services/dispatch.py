@@ -6,7 +6,7 @@ from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, ReturnRequest, Unit, User
 from ..rules.workflow import Action, Role
-from .common import DomainError, add_workdays, check_version, commit, move, policy, require_text, unit_assignment
+from .common import DomainError, add_workdays, check_version, commit, flush, move, policy, require_text, unit_assignment
 from .deadlines import start_clocks
 from .outbox import queue
 
@@ -26,7 +26,7 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
     lead_assignment = assignments[0]
     move(message, Action.ASSIGN, actor=actor, version=version, lead=lead.name,
          co_units=[u.name for u in co_units], due_date=lead_assignment.due_date, note=note)
-    db.session.flush()
+    flush()
     for assignment in assignments:
         _tell_unit(assignment, message)
     commit()

@@ -15,6 +15,7 @@ from .common import (
     NotFound,
     check_version,
     commit,
+    flush,
     move,
     policy,
     record,
@@ -148,7 +149,7 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
                   investigation=investigation, not_investigated_reason=not_investigated_reason.strip(),
                   author_id=actor.id, **fields)
     db.session.add(reply)
-    db.session.flush()
+    flush()
     _attach_unclaimed(message, assignment.unit_id, reply)
     move(message, Action.SUBMIT_REPLY, actor=actor, version=version, reply_kind=kind, round=reply.round)
     commit()

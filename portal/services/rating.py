@@ -6,7 +6,7 @@ from ..display import date_cn
 from ..extensions import db
 from ..models import Rating, RedoRound
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, commit, move, policy
+from .common import CITIZEN, DomainError, commit, flush, move, policy
 from .deadlines import set_period
 from .outbox import queue
 
@@ -22,7 +22,7 @@ def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int 
     rating = Rating(message_id=message.id, round=round_, level=level, comment=(comment or "").strip()[:500])
     db.session.add(rating)
     if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
-        db.session.flush()
+        flush()
         _open_redo(message, rating, actor=actor, version=version)
     else:
         move(message, Action.RATE, actor=actor, version=version, level=level, round=round_)

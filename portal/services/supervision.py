@@ -5,7 +5,7 @@ from .. import clock
 from ..extensions import db
 from ..models import LeaderInstruction, SupervisionCase
 from ..rules.workflow import Action
-from .common import DomainError, NotFound, add_workdays, commit, move, policy, require_text
+from .common import DomainError, NotFound, add_workdays, commit, flush, move, policy, require_text
 
 
 def record_instruction(message, *, actor, leader_name: str, text: str, instructed_on: date,
@@ -15,13 +15,13 @@ def record_instruction(message, *, actor, leader_name: str, text: str, instructe
                                     text=require_text(text, "批示内容"), instructed_on=instructed_on,
                                     recorded_by_id=actor.id)
     db.session.add(instruction)
-    db.session.flush()
+    flush()
     case = None
     lead = message.lead_assignment()
     if lead is not None:
         case = _new_case(message, lead.unit_id, reason="instruction", method="leader_report",
                          note=instruction.text, actor=actor, instruction_id=instruction.id)
-        db.session.flush()
+        flush()
     move(message, Action.RECORD_INSTRUCTION, actor=actor, version=version, leader=instruction.leader_name,
          text=instruction.text, case_id=case.id if case else None)
     commit()
@@ -37,7 +37,7 @@ def open_case(message, *, actor, reason: str, method: str, note: str = "", unit_
             raise DomainError("该留言尚未交办，不能督办。")
         unit_id = lead.unit_id
     case = _new_case(message, unit_id, reason=reason, method=method, note=note, actor=actor)
-    db.session.flush()
+    flush()
     move(message, Action.OPEN_SUPERVISION, actor=actor, version=version, case_id=case.id, reason=reason,
          method=method, due_date=case.due_date)
     commit()
