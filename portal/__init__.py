@@ -25,11 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register the tables)
     from .cli import register_commands
-    from .public.views import bp as public_bp
+    from .errors import register_error_pages
+    from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     register_commands(app)
     login_manager.user_loader(_load_user)
+    register_error_pages(app)
     _register_template_helpers(app)
     return app
 

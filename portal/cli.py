@@ -17,7 +17,7 @@ from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, create_user, calendar):
+    for command in (seed_demo, tick, create_user, calendar, reindex):
         app.cli.add_command(command)
 
 
@@ -62,6 +62,24 @@ def tick(today: str | None):
     click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
                f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
                f"待发送通知 {report.notifications} 条。")
+
+
+@click.command()
+def reindex():
+    """Rebuild the search index from the published public versions in the database."""
+    from . import search
+    from .projection import count_published, search_documents
+
+    total = count_published()
+    with click.progressbar(length=total, label="重建搜索索引", show_pos=True) as bar:
+        done = [0]
+
+        def advance(count):
+            bar.update(count - done[0])
+            done[0] = count
+
+        indexed = search.rebuild(search_documents(), progress=advance)
+    click.echo(f"已索引 {indexed} 件公开留言。")
 
 
 @click.command("create-user")

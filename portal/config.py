@@ -41,5 +41,10 @@ def from_environment(instance: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "UPLOAD_DIR": os.environ.get("WENZHENG_UPLOAD_DIR", str(instance / "uploads")),
+        "SEARCH_INDEX_DIR": os.environ.get("WENZHENG_SEARCH_INDEX_DIR", str(instance / "search_index")),
+        # Limits per hour for web messages, per 15 minutes for tracking tries.
+        "WRITE_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_CLIENT", "5")),
+        "WRITE_LIMIT_PER_PHONE": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_PHONE", "3")),
+        "TRACK_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_TRACK_LIMIT_PER_CLIENT", "10")),
         "INSPECTION_OFFICE_EMAIL": os.environ.get("WENZHENG_INSPECTION_EMAIL", "duchashi@example.gov.cn"),
     }

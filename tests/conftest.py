@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import text
 
-from portal import clock, create_app
+from portal import clock, create_app, search
 from portal.extensions import db
 
 
@@ -22,6 +22,7 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def apps(database_url, tmp_path_factory):
     uploads = tmp_path_factory.mktemp("uploads")
+    index = tmp_path_factory.mktemp("search_index")
     made = {}
     for name in ("chizhou", "longnan"):
         made[name] = create_app({
@@ -30,6 +31,7 @@ def apps(database_url, tmp_path_factory):
             "WENZHENG_POLICY": name,
             "QUERY_CODE_HASH": "pbkdf2:sha256:1000",
             "UPLOAD_DIR": str(uploads),
+            "SEARCH_INDEX_DIR": str(index),
             "WTF_CSRF_ENABLED": False,
         })
     with made["longnan"].app_context():
@@ -52,6 +54,7 @@ def app(apps, policy_name):
         db.session.rollback()
         _empty_tables()
         db.session.remove()
+        search.rebuild([])
 
 
 def _empty_tables():

@@ -31,12 +31,12 @@ def test_an_unknown_policy_stops_the_start_with_the_choices(tmp_path, monkeypatc
         from_environment(tmp_path)
 
 
-def test_the_status_page_shows_figures_and_nothing_about_the_petitioner(client, city):
+def test_the_home_page_shows_figures_and_nothing_about_the_petitioner(client, city):
     message, _ = submit(phone="13912345678")
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "龙南市问政平台" in html and "已收到" in html
+    assert "龙南市问政平台" in html and "收到留言" in html and "1 件" in html
     for private in ("13912345678", "张三", message.subject):
         assert private not in html
     assert client.get("/healthz").json == {"status": "ok"}

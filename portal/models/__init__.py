@@ -1,5 +1,5 @@
 """The tables, one module per aggregate. Import from here."""
-from .audit import Event
+from .audit import Event, RateLimitHit
 from .calendar import CalendarDay, CalendarYear
 from .handling import (
     ExtensionRequest,
@@ -20,6 +20,6 @@ from .people import UNIT_KINDS, Unit, User
 __all__ = [
     "UNIT_KINDS", "Assignment", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
-    "PublicVersion", "Rating", "RedoRound", "Reply", "ReturnRequest", "Review", "SignOff",
+    "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReturnRequest", "Review", "SignOff",
     "SupervisionCase", "Unit", "User",
 ]

@@ -21,3 +21,12 @@ class Event(db.Model):
 
     actor = relationship("User")
     message = relationship("Message", back_populates="events")
+
+
+class RateLimitHit(db.Model):
+    """One attempt counted against a limit (web messages per client and phone, tracking tries);
+    kept in the database so that every worker sees the same counts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -37,6 +37,10 @@ class Message(db.Model):
     publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     publication_note: Mapped[str] = mapped_column(Text, default="")
+    # The reviewed text in force while published; older versions stay for the record.
+    public_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("public_version.id", use_alter=True, name="fk_message_public_version_id_public_version",
+                   ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -48,6 +52,7 @@ class Message(db.Model):
     replies: Mapped[list["Reply"]] = relationship(back_populates="message", order_by="Reply.id")
     events = relationship("Event", back_populates="message", order_by="Event.id")
     about_unit = relationship("Unit", foreign_keys=[about_unit_id])
+    public_version = relationship("PublicVersion", foreign_keys=[public_version_id], post_update=True)
 
     def active_assignments(self) -> list["Assignment"]:
         return [a for a in self.assignments if a.state == "active"]

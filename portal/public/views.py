@@ -1,30 +1,124 @@
-"""Public pages. Until the portal (issue 4) lands: a status page with public figures only."""
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
+"""Reading: home, the list of published messages, one message, unit figures, feeds, search.
+Every page here gets the public projection only (portal/projection.py)."""
+from datetime import date, datetime
 
+from flask import abort, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import clock, projection, search
 from ..extensions import db
-from ..models import Message
-from ..rules.workflow import Status, public_label
+from ..htmx import render
+from ..services.common import policy
+from . import bp
+from .forms import TOPICS
 
-bp = Blueprint("public", __name__)
+PER_PAGE = 20
 
 
 @bp.get("/")
 def index():
-    rows = db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all()
-    by_public_label: dict[str, int] = {}
-    for status, count in rows:
-        if status:
-            label = public_label(status)
-            by_public_label[label] = by_public_label.get(label, 0) + count
-    published = db.session.scalar(select(func.count()).where(Message.publication == "published"))
-    total = sum(count for _, count in rows)
-    order = [public_label(s) for s in Status]
-    figures = sorted(by_public_label.items(), key=lambda item: order.index(item[0]))
-    return render_template("public/index.html", total=total, figures=figures, published=published)
+    return render_template("public/index.html", latest=projection.latest_published(8),
+                           figures=projection.recent_figures(30))
+
+
+@bp.get("/messages")
+def messages():
+    filters, errors = _list_filters()
+    page = _page()
+    items, total = projection.page_of_published(filters, sort=request.args.get("sort", "new"), page=page,
+                                                per_page=PER_PAGE)
+    return render("public/messages.html", "results", status=400 if errors else 200, items=items, total=total,
+                  page=page, pages=max(1, -(-total // PER_PAGE)), errors=errors, **_filter_choices())
+
+
+@bp.get("/messages/<int:message_id>")
+def message(message_id: int):
+    item = projection.published_message(message_id)
+    if item is None:
+        abort(404)
+    return render_template("public/message.html", item=item)
+
+
+@bp.get("/search")
+def search_page():
+    filters, errors = _list_filters()
+    text = request.args.get("q", "").strip()[:100]
+    unit_name = dict(projection.units_with_answers()).get(filters.unit_id, "") if filters.unit_id else ""
+    results = search.search(text, search.Filters(
+        unit=unit_name, category=filters.category, topic=filters.topic, channel=filters.channel,
+        start=_as_datetime(filters.start), end=_as_datetime(filters.end, end_of_day=True)),
+        page=_page(), per_page=10) if (text or _any(filters)) else None
+    return render("public/search.html", "results", status=400 if errors else 200, q=text, results=results,
+                  errors=errors, **_filter_choices())
+
+
+@bp.get("/units")
+def units():
+    return render_template("public/units.html", figures=projection.unit_figures())
+
+
+@bp.get("/feed.atom")
+@bp.get("/units/<int:unit_id>/feed.atom")
+def feed(unit_id: int | None = None):
+    unit_name = None
+    if unit_id is not None:
+        from ..models import Unit
+
+        unit_name = db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
+        if unit_name is None:
+            abort(404)
+    items = projection.latest_published(50, unit_id=unit_id)
+    body = render_template("public/feed.atom", items=items, unit_name=unit_name,
+                           self_url=url_for(request.endpoint, unit_id=unit_id, _external=True))
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
 @bp.get("/healthz")
 def healthz():
     db.session.execute(select(1))
     return {"status": "ok"}
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def _list_filters() -> tuple[projection.ListFilters, list[str]]:
+    """Filters from the query string; a malformed one is dropped and named in ``errors``."""
+    args, errors = request.args, []
+    dates = {}
+    for name, label in (("start", "起始日期"), ("end", "截止日期")):
+        value = args.get(name, "").strip()
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            errors.append(f"{label}“{value}”格式不正确，请写成 2026-11-23。")
+            dates[name] = None
+    try:
+        unit_id = int(args["unit"]) if args.get("unit") else None
+    except ValueError:
+        errors.append("单位选择不正确。")
+        unit_id = None
+    codes = {c.code for c in policy().categories}, set(TOPICS), {c.code for c in policy().channels}
+    picked = [args.get(name, "") if args.get(name, "") in allowed else ""
+              for name, allowed in zip(("category", "topic", "channel"), codes, strict=True)]
+    return projection.ListFilters(unit_id, *picked, **dates), errors
+
+
+def _any(filters: projection.ListFilters) -> bool:
+    return any(getattr(filters, name) for name in ("unit_id", "category", "topic", "channel", "start", "end"))
+
+
+def _as_datetime(day: date | None, end_of_day: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    local = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
+    return clock.china_to_utc(local)  # the index keeps UTC
+
+
+def _filter_choices() -> dict:
+    return {"units": projection.units_with_answers(), "categories": policy().categories, "topics": TOPICS,
+            "channels": policy().channels}

@@ -1,5 +1,8 @@
 """Publication decisions (R9.1): only reviewed replies, only in a reviewed public version,
-only when the citizen allowed it; published items can be hidden again."""
+only when the citizen allowed it; published items can be hidden again. The search index
+follows each decision right after the database commit."""
+import logging
+
 from .. import clock
 from ..extensions import db
 from ..models import PublicVersion
@@ -16,9 +19,11 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_u
                            body=require_text(body, "公开正文"), reply_text=require_text(reply_text, "公开答复"),
                            reply_unit=reply_unit, reviewer_id=actor.id)
     db.session.add(public)
+    message.public_version = public
     message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
     move(message, Action.PUBLISH, actor=actor, version=version)
     commit()
+    update_search_index(message.id)
     return public
 
 
@@ -38,3 +43,17 @@ def _unpublish(message, action, state, reason, *, actor, version) -> None:
     message.publication, message.publication_note = state, require_text(reason, "理由")
     move(message, action, actor=actor, version=version, reason=message.publication_note)
     commit()
+    update_search_index(message.id)
+
+
+def update_search_index(message_id: int) -> None:
+    """Put the message's public version in the index, or take it out. The database is the truth:
+    if the index cannot be written now, `flask reindex` rebuilds it."""
+    from .. import search
+    from ..projection import search_documents
+
+    try:
+        documents = list(search_documents([message_id]))
+        search.write(add=documents, remove=[] if documents else [message_id])
+    except Exception:  # the decision stands; say so loudly and let reindex repair the index
+        logging.getLogger(__name__).exception("search index not updated for message %s", message_id)

@@ -1,0 +1,195 @@
+"""The public projection of messages: what public pages, feeds, figures and the search index may
+see. Everything here reads the reviewed public version; no function returns a model object, and
+nothing reads the petitioner."""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select
+
+from . import clock
+from .extensions import db
+from .models import Assignment, Message, PublicVersion, Rating, Unit
+from .rules.workflow import public_label
+from .search import Document
+from .services.common import policy, workdays_between
+
+GOOD_RATINGS = ("very_satisfied", "satisfied", "basically_satisfied")
+SORTS = {"new": PublicVersion.created_at.desc(), "old": PublicVersion.created_at.asc()}
+
+
+@dataclass(frozen=True)
+class PublicMessage:
+    id: int
+    subject: str
+    body: str
+    reply_text: str
+    reply_unit: str
+    category: str
+    topic: str
+    channel: str
+    received_on: date
+    answered_on: date | None
+    published_at: datetime
+    status: str
+    workdays_taken: int | None
+    ratings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    unit_id: int | None = None
+    category: str = ""
+    topic: str = ""
+    channel: str = ""
+    start: date | None = None
+    end: date | None = None
+
+
+def _published():
+    return (select(Message, PublicVersion)
+            .join(PublicVersion, PublicVersion.id == Message.public_version_id)
+            .where(Message.publication == "published"))
+
+
+def _lead_unit_filter(unit_id: int):
+    return Message.id.in_(select(Assignment.message_id).where(Assignment.is_lead, Assignment.unit_id == unit_id,
+                                                              Assignment.state == "done"))
+
+
+def _filtered(query, filters: ListFilters):
+    if filters.unit_id:
+        query = query.where(_lead_unit_filter(filters.unit_id))
+    for name in ("category", "topic", "channel"):
+        if value := getattr(filters, name):
+            query = query.where(getattr(Message, name) == value)
+    if filters.start:
+        query = query.where(PublicVersion.created_at >= _utc_midnight(filters.start))
+    if filters.end:
+        query = query.where(PublicVersion.created_at < _utc_midnight(filters.end + timedelta(days=1)))
+    return query
+
+
+def _utc_midnight(day: date) -> datetime:
+    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))
+
+
+def page_of_published(filters: ListFilters, *, sort: str = "new", page: int = 1, per_page: int = 20):
+    """(items, total) for the public list: two queries whatever the page size."""
+    query = _filtered(_published(), filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.order_by(SORTS.get(sort, SORTS["new"]), Message.id.desc())
+                              .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    return [_project(m, v) for m, v in rows], total
+
+
+def latest_published(limit: int = 10, unit_id: int | None = None) -> list[PublicMessage]:
+    query = _filtered(_published(), ListFilters(unit_id=unit_id))
+    rows = db.session.execute(query.order_by(PublicVersion.created_at.desc()).limit(limit)).all()
+    return [_project(m, v) for m, v in rows]
+
+
+def published_message(message_id: int) -> PublicMessage | None:
+    row = db.session.execute(_published().where(Message.id == message_id)).first()
+    if row is None:
+        return None
+    ratings = db.session.scalars(select(Rating.level).where(Rating.message_id == message_id).order_by(Rating.round))
+    return _project(*row, ratings=tuple(policy().rating_label(level) for level in ratings))
+
+
+def _project(message: Message, public: PublicVersion, ratings: tuple[str, ...] = ()) -> PublicMessage:
+    rules = policy()
+    received = clock.local_date(message.received_at)
+    answered = clock.local_date(message.answered_at) if message.answered_at else None
+    return PublicMessage(
+        id=message.id, subject=public.subject, body=public.body, reply_text=public.reply_text,
+        reply_unit=public.reply_unit, category=rules.category_label(message.category), topic=message.topic,
+        channel=rules.channel(message.channel).name, received_on=received, answered_on=answered,
+        published_at=public.created_at, status=public_label(message.status),
+        workdays_taken=workdays_between(received, answered) if answered else None, ratings=ratings)
+
+
+def search_documents(message_ids=None):
+    """The search index's documents, streamed in batches (for one message, or all of them)."""
+    query = _published().order_by(Message.id)
+    if message_ids is not None:
+        query = query.where(Message.id.in_(list(message_ids)))
+    for message, public in db.session.execute(query.execution_options(yield_per=500)):
+        yield Document(id=message.id, subject=public.subject, body=public.body, reply=public.reply_text,
+                       unit=public.reply_unit, category=message.category, topic=message.topic,
+                       channel=message.channel, published=public.created_at, answered=message.answered_at)
+
+
+def count_published() -> int:
+    return db.session.scalar(select(func.count()).where(Message.publication == "published"))
+
+
+def recent_figures(days: int = 30) -> dict:
+    """Received, answered, answered on time, satisfaction over the last ``days`` days."""
+    since = clock.now() - timedelta(days=days)
+    received = db.session.scalar(select(func.count()).where(Message.received_at >= since))
+    answered_rows = _answered_rows(Message.answered_at >= since)
+    ratings = db.session.scalars(select(Rating.level).where(Rating.rated_at >= since)).all()
+    on_time = sum(1 for row in answered_rows if row.on_time)
+    return {"received": received, "answered": len(answered_rows), "on_time": on_time,
+            "on_time_rate": _rate(on_time, len(answered_rows)), "ratings": len(ratings),
+            "satisfaction": _rate(sum(level in GOOD_RATINGS for level in ratings), len(ratings)), "days": days}
+
+
+@dataclass(frozen=True)
+class _Answered:
+    unit_id: int
+    unit_name: str
+    workdays: int
+    on_time: bool
+
+
+def _answered_rows(*conditions) -> list[_Answered]:
+    """Answered messages with their lead unit's final deadline: one query."""
+    query = (select(Message.received_at, Message.answered_at, Assignment.due_date, Unit.id, Unit.name)
+             .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
+                                    Assignment.state == "done"))
+             .join(Unit, Unit.id == Assignment.unit_id)
+             .where(Message.answered_at.is_not(None), *conditions))
+    rows = []
+    for received_at, answered_at, due, unit_id, unit_name in db.session.execute(query):
+        answered = clock.local_date(answered_at)
+        rows.append(_Answered(unit_id, unit_name, workdays_between(clock.local_date(received_at), answered),
+                              answered <= due))
+    return rows
+
+
+def unit_figures() -> list[dict]:
+    """R11.4, per lead unit: answered, on time, average working days, satisfaction."""
+    per_unit: dict[int, list[_Answered]] = defaultdict(list)
+    for row in _answered_rows():
+        per_unit[row.unit_id].append(row)
+    ratings = db.session.execute(
+        select(Assignment.unit_id, Rating.level)
+        .join(Rating, Rating.message_id == Assignment.message_id)
+        .where(Assignment.is_lead, Assignment.state == "done")).all()
+    rated: dict[int, list[str]] = defaultdict(list)
+    for unit_id, level in ratings:
+        rated[unit_id].append(level)
+    figures = []
+    for unit_id, rows in per_unit.items():
+        levels = rated[unit_id]
+        figures.append({
+            "unit_id": unit_id, "unit": rows[0].unit_name, "answered": len(rows),
+            "on_time": sum(r.on_time for r in rows), "on_time_rate": _rate(sum(r.on_time for r in rows), len(rows)),
+            "average_workdays": round(sum(r.workdays for r in rows) / len(rows), 1),
+            "ratings": len(levels), "satisfaction": _rate(sum(lv in GOOD_RATINGS for lv in levels), len(levels)),
+        })
+    return sorted(figures, key=lambda f: (-f["answered"], f["unit"]))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def units_with_answers() -> list[tuple[int, str]]:
+    """The units a citizen can filter the public list by."""
+    query = (select(Unit.id, Unit.name).join(Assignment, Assignment.unit_id == Unit.id)
+             .join(Message, Message.id == Assignment.message_id)
+             .where(Assignment.is_lead, Message.publication == "published").distinct().order_by(Unit.name))
+    return [tuple(row) for row in db.session.execute(query)]

@@ -1,0 +1,100 @@
+"""The citizen's own actions: write a message (R1.2), track it with the query code (R11.3),
+rate the reply (R7). A tracked message is remembered in the signed session, never in the URL."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Event, Message, Rating
+from ..rules.workflow import Status, public_label
+from ..services import DomainError, intake, limits, rating
+from ..services.common import policy
+from . import bp
+from .forms import RateForm, TrackForm, WriteForm
+from .timeline import public_timeline
+
+RATEABLE = {Status.ANSWERED, Status.VISITED, Status.CLOSED}
+
+
+@bp.route("/write", methods=["GET", "POST"])
+def write():
+    form = WriteForm(policy())
+    if request.method == "GET" or not form.validate_on_submit():
+        return _write_page(form, 400 if request.method == "POST" else 200)
+    if form.homepage.data:
+        return _write_page(form, 400, "提交未成功，请刷新页面后重新提交。")
+    config = current_app.config
+    if not (limits.allow(f"write:ip:{request.remote_addr}", limit=config["WRITE_LIMIT_PER_CLIENT"], per_seconds=3600)
+            and limits.allow(f"write:phone:{form.phone.data.strip()}", limit=config["WRITE_LIMIT_PER_PHONE"],
+                             per_seconds=3600)):
+        return _write_page(form, 429, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
+    try:
+        message, code = intake.submit_message(
+            category=form.category.data, subject=form.subject.data, body=form.body.data, name=form.name.data,
+            phone=form.phone.data, email=form.email.data, topic=form.topic.data, region=form.region.data,
+            publish_consent=form.publish.data == "yes", consent=form.consent.data)
+    except DomainError as exc:
+        return _write_page(form, exc.status_code, str(exc))
+    response = current_app.make_response(render_template("public/written.html", message=message, code=code))
+    response.headers["Cache-Control"] = "no-store"  # the query code is shown once
+    return response
+
+
+def _write_page(form, status, error=None):
+    return render_template("public/write.html", form=form, error=error), status
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track():
+    form = TrackForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("public/track.html", form=form), 400 if request.method == "POST" else 200
+    limit = current_app.config["TRACK_LIMIT_PER_CLIENT"]
+    if not limits.allow(f"track:ip:{request.remote_addr}", limit=limit, per_seconds=900):
+        return render_template("public/track.html", form=form, error="查询次数过多，请15分钟后再试。"), 429
+    message = intake.find_by_tracking(form.tracking_no.data, form.query_code.data)
+    if message is None:  # the same answer for an unknown number and a wrong code
+        return render_template("public/track.html", form=form, error="留言编号或查询码不正确，请核对后重试。"), 404
+    session["tracked"] = [message.id, *[i for i in session.get("tracked", []) if i != message.id]][:10]
+    return redirect(url_for("public.tracked", tracking_no=message.tracking_no))
+
+
+@bp.get("/track/<tracking_no>")
+def tracked(tracking_no: str):
+    message = _tracked_message(tracking_no)
+    if message is None:
+        return redirect(url_for("public.track"))
+    return _tracked_page(message, RateForm(policy()))
+
+
+@bp.post("/track/<tracking_no>/rate")
+def rate(tracking_no: str):
+    message = _tracked_message(tracking_no)
+    if message is None:
+        return redirect(url_for("public.track"))
+    form = RateForm(policy())
+    if not form.validate_on_submit():
+        return _tracked_page(message, form, 400)
+    try:
+        rating.rate(message, level=form.level.data, comment=form.comment.data or "")
+    except DomainError as exc:
+        return _tracked_page(message, form, exc.status_code, str(exc))
+    reopened = message.status == Status.ASSIGNED
+    flash("感谢您的评价。" + ("您的诉求已发回承办单位重新办理。" if reopened else ""))
+    return redirect(url_for("public.tracked", tracking_no=tracking_no))
+
+
+def _tracked_message(tracking_no: str) -> Message | None:
+    message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no))
+    if message is None or message.id not in session.get("tracked", []):
+        return None
+    return message
+
+
+def _tracked_page(message: Message, form, status: int = 200, error: str | None = None):
+    events = db.session.scalars(select(Event).where(Event.message_id == message.id).order_by(Event.id)).all()
+    rated = {r.round for r in db.session.scalars(select(Rating).where(Rating.message_id == message.id))}
+    reply = next((r for r in reversed(message.replies) if r.state == "approved"), None)
+    can_rate = Status(message.status) in RATEABLE and message.redo_round not in rated and reply is not None
+    return render_template("public/tracked.html", message=message, status_label=public_label(message.status),
+                           timeline=public_timeline(events), reply=reply, form=form, can_rate=can_rate,
+                           error=error), status

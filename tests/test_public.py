@@ -1,0 +1,209 @@
+"""The public portal through HTTP: read, search, write, track, rate (R1.2, R7, R11)."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Message, RateLimitHit
+from portal.rules.workflow import Role, Status
+from portal.services import publication
+from tests.factories import answered, assigned
+
+FORM = {"category": "complaint", "topic": "环境保护", "region": "A3区洋湖街道", "subject": "工地夜间施工噪音扰民",
+        "body": "A3区某工地每天夜里十二点以后还在施工，噪音很大，影响休息。", "name": "王小明",
+        "phone": "13912345678", "email": "", "publish": "yes", "consent": "y"}
+
+
+def publish(city, message, **texts):
+    fields = {"subject": message.subject, "body": message.body, "reply_text": "已责令施工单位停止夜间施工。",
+              "reply_unit": "住建局", **texts}
+    return publication.publish(message, actor=city.user(Role.REVIEWER), **fields)
+
+
+def test_home_list_and_message_page_show_published_replies_only(client, city):
+    shown = answered(city, "2026-11-02", category="consult", subject="公积金提取咨询")
+    publish(city, shown, body="请问公积金提取需要哪些材料？")
+    answered(city, "2026-11-02", category="consult", subject="未公开的答复")
+    assigned(city, "2026-11-02", subject="尚在办理的留言")
+    home = client.get("/").get_data(as_text=True)
+    assert "公积金提取咨询" in home and "未公开的答复" not in home and "尚在办理的留言" not in home
+    listing = client.get("/messages").get_data(as_text=True)
+    assert "共 1 条" in listing
+    page = client.get(f"/messages/{shown.id}").get_data(as_text=True)
+    assert "请问公积金提取需要哪些材料？" in page and "已责令施工单位停止夜间施工。" in page
+    assert "用时 0 个工作日" in page
+    for message in db.session.scalars(select(Message).where(Message.publication != "published")):
+        assert client.get(f"/messages/{message.id}").status_code == 404
+
+
+def test_the_list_filters_sorts_and_pages_with_stable_urls(client, city):
+    for day, category in (("2026-11-02", "consult"), ("2026-11-03", "complaint"), ("2026-11-04", "consult")):
+        publish(city, answered(city, day, category=category, subject=f"{category}-{day}"))
+    consult = client.get("/messages?category=consult&sort=old").get_data(as_text=True)
+    assert "共 2 条" in consult and consult.index("consult-2026-11-02") < consult.index("consult-2026-11-04")
+    assert "complaint-" not in consult
+    bad = client.get("/messages?start=2026-13-01")
+    assert bad.status_code == 400 and "起始日期“2026-13-01”格式不正确" in bad.get_data(as_text=True)
+
+
+def test_htmx_gets_only_the_results_block_and_every_answer_varies_on_it(client, city):
+    publish(city, answered(city, "2026-11-02", category="consult"))
+    whole = client.get("/messages")
+    part = client.get("/messages", headers={"HX-Request": "true"})
+    assert "HX-Request" in whole.headers["Vary"] and "HX-Request" in part.headers["Vary"]
+    assert "<html" in whole.get_data(as_text=True)
+    body = part.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="results"') and "<html" not in body
+
+
+def test_search_finds_a_published_phrase_and_never_an_unpublished_one(client, city):
+    publish(city, answered(city, "2026-11-02", category="consult"), body="夜间施工噪音扰民，请求处理。")
+    hidden = answered(city, "2026-11-02", category="consult")
+    publish(city, hidden, body="另一处噪音扰民的留言。")
+    publication.hide(hidden, actor=city.user(Role.REVIEWER), reason="涉及隐私")
+    assigned(city, "2026-11-02", body="还在办理中的噪音扰民留言。")
+    page = client.get("/search?q=%22噪音扰民%22").get_data(as_text=True)
+    assert "找到 1 条结果" in page and "<mark>噪音扰民</mark>" in page
+    assert "另一处" not in page and "还在办理中" not in page
+    empty = client.get("/search?q=火星基地").get_data(as_text=True)
+    assert "没有找到与“火星基地”相符的结果" in empty
+
+
+def test_writing_a_message_gives_the_codes_once(client, app):
+    response = client.post("/write", data=FORM)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    tracking_no = re.search(r'id="tracking-no">([A-Z0-9]+)<', html).group(1)
+    code = re.search(r'id="query-code">([A-Z0-9]+)<', html).group(1)
+    message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no))
+    assert message.status == Status.RECEIVED and message.petitioner.phone == "13912345678"
+    assert message.publish_consent and code not in message.query_code_hash
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    ({"subject": ""}, "请填写标题"), ({"phone": "12ab"}, "联系电话格式不正确"), ({"consent": ""}, "请阅读并同意"),
+    ({"body": "太短"}, "留言内容须为10至5000个字"), ({"email": "x@"}, "电子邮箱格式不正确"),
+])
+def test_bad_input_is_named_in_chinese_and_everything_typed_is_kept(client, app, change, error):
+    response = client.post("/write", data={**FORM, **change})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and error in html
+    for name, value in {**FORM, **change}.items():
+        if name not in ("consent", "publish") and value:
+            assert value in html, f"{name} was not kept"
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_a_bot_filling_the_honeypot_stores_nothing(client, app):
+    response = client.post("/write", data={**FORM, "homepage": "http://spam.example"})
+    assert response.status_code == 400 and db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_submissions_are_limited_per_client_and_per_phone(client, app):
+    app.config.update(WRITE_LIMIT_PER_CLIENT=3, WRITE_LIMIT_PER_PHONE=2)
+    try:
+        assert [client.post("/write", data=FORM).status_code for _ in range(3)] == [200, 200, 429]
+        other_phone = client.post("/write", data={**FORM, "phone": "13700000000"})
+        assert other_phone.status_code == 429, "the client limit holds whatever the phone"
+        assert "提交过于频繁" in other_phone.get_data(as_text=True)
+    finally:
+        app.config.update(WRITE_LIMIT_PER_CLIENT=5, WRITE_LIMIT_PER_PHONE=3)
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 2
+
+
+def test_an_expired_form_is_shown_again_with_the_input(apps, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = app.test_client().post("/write", data={**FORM, "csrf_token": "stale"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "安全校验已过期" in html and "工地夜间施工噪音扰民" in html
+
+
+def _track(client, tracking_no, code):
+    return client.post("/track", data={"tracking_no": tracking_no, "query_code": code})
+
+
+def test_a_wrong_code_answers_exactly_as_an_unknown_number(client, city):
+    from tests.factories import submit
+
+    message, code = submit()
+    wrong_code = _track(client, message.tracking_no, "WRONGCODE")
+    unknown = _track(client, "LN20990101123456", code)
+    assert wrong_code.status_code == unknown.status_code == 404
+    answer = "留言编号或查询码不正确，请核对后重试。"
+    assert answer in wrong_code.get_data(as_text=True) and answer in unknown.get_data(as_text=True)
+    typed = (message.tracking_no, "LN20990101123456")  # each page keeps what was typed, nothing else differs
+    assert wrong_code.get_data(as_text=True).replace(typed[0], "").replace("WRONGCODE", "") == \
+        unknown.get_data(as_text=True).replace(typed[1], "").replace(code, "")
+    assert client.get(f"/track/{message.tracking_no}").status_code == 302, "no page without the code"
+
+
+def test_tracking_attempts_are_limited(client, app):
+    app.config["TRACK_LIMIT_PER_CLIENT"] = 3
+    try:
+        codes = [_track(client, "LN20990101123456", "X").status_code for _ in range(4)]
+    finally:
+        app.config["TRACK_LIMIT_PER_CLIENT"] = 10
+    assert codes == [404, 404, 404, 429]
+    assert db.session.scalar(select(func.count()).select_from(RateLimitHit)) == 3
+
+
+def test_track_then_rate_unsatisfied_reopens_and_the_second_rating_is_final(client, city):
+    from tests.conftest import on
+    from tests.factories import rated, reply
+
+    message = answered(city, "2026-11-02", category="consult")
+    code = "CODE2345"
+    from werkzeug.security import generate_password_hash
+
+    message.query_code_hash = generate_password_hash(code)
+    db.session.commit()
+    followed = client.get(_track(client, message.tracking_no, code).headers["Location"])
+    page = followed.get_data(as_text=True)
+    assert "已交办住建局办理" in page and "已答复" in page and "经核实，施工单位已停止夜间施工。" in page
+    with on("2026-11-04"):
+        response = client.post(f"/track/{message.tracking_no}/rate", data={"level": "unsatisfied", "comment": "没解决"})
+    assert response.status_code == 302
+    db.session.refresh(message)
+    assert message.status == Status.ASSIGNED and message.redo_round == 1
+    page = client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
+    assert "已发回重办" in page and "提交评价" not in page
+    with on("2026-11-05", 14):
+        from portal.services import handling, review
+
+        reply(city, message, body="重新办理后答复。")
+        handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+        review.approve_reply(message, actor=city.user(Role.REVIEWER))
+    assert "这是重办后的评价" in client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
+    rated(city, message, "2026-11-06", "very_unsatisfied")
+    page = client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
+    assert "提交评价" not in page and message.status == Status.ANSWERED
+
+
+def test_unit_figures_and_feeds(client, city):
+    publish(city, answered(city, "2026-11-02", category="consult"))
+    units = client.get("/units").get_data(as_text=True)
+    assert "住建局" in units and "统计方法" in units
+    feed = client.get("/feed.atom")
+    assert feed.headers["Content-Type"].startswith("application/atom+xml")
+    assert "已责令施工单位停止夜间施工。" in feed.get_data(as_text=True)
+    unit_feed = client.get(f"/units/{city.units['住建局'].id}/feed.atom").get_data(as_text=True)
+    assert "<entry>" in unit_feed
+    assert "<entry>" not in client.get(f"/units/{city.units['A3区'].id}/feed.atom").get_data(as_text=True)
+    assert client.get("/units/99999/feed.atom").status_code == 404
+
+
+def test_no_public_page_feed_or_search_carries_the_petitioners_details(client, city):
+    message = answered(city, "2026-11-02", category="consult", phone="13566667777")
+    message.petitioner.name, message.petitioner.email = "欧阳娜娜", "nana@example.com"
+    db.session.commit()
+    publish(city, message)
+    pages = [client.get(url).get_data(as_text=True) for url in (
+        "/", "/messages", f"/messages/{message.id}", "/search?q=施工", "/units", "/feed.atom",
+        f"/units/{city.units['住建局'].id}/feed.atom")]
+    for html in pages:
+        for private in ("13566667777", "欧阳娜娜", "nana@example.com", message.tracking_no):
+            assert private not in html

@@ -1,0 +1,106 @@
+"""R11.2 search on the real replies of 附件4 (the bundled sample of portal/demo): quoted phrases
+find exactly the texts that contain them, two-character words are found, output is escaped."""
+from datetime import datetime
+
+import pytest
+import rjieba
+
+from portal import search
+from portal.demo.sample import load
+
+PHRASES = ["噪音扰民", "不动产", "公积金", "物业公司", "现答复如下", "城管", "学位", "违章建筑", "停车位", "A3区"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    rows = [row for row in load() if row["source"] == "附件4.xlsx"]
+    return [search.Document(id=i, subject=r["subject"], body=r["body"], reply=r["reply"], unit=f"单位{i % 3}",
+                            category=r["category"], topic=r["topic"], channel="website",
+                            published=datetime(2020, 1, 1 + i % 28), answered=None) for i, r in enumerate(rows)]
+
+
+@pytest.fixture(scope="module")
+def corpus_index(apps, corpus, tmp_path_factory):
+    """The corpus indexed once, in a folder of its own."""
+    app = apps["longnan"]
+    folder, before = tmp_path_factory.mktemp("corpus_index"), app.config["SEARCH_INDEX_DIR"]
+    app.config["SEARCH_INDEX_DIR"] = str(folder)
+    with app.app_context():
+        search.rebuild(corpus)
+    yield app
+    app.config["SEARCH_INDEX_DIR"] = before
+
+
+@pytest.fixture
+def indexed(corpus_index, corpus):
+    with corpus_index.app_context():
+        yield {doc.id: search.normalise(f"{doc.subject}\n{doc.body}\n{doc.reply}") for doc in corpus}
+
+
+def found(query, **filters):
+    return {hit.id for hit in search.search(query, search.Filters(**filters), per_page=10_000).hits}
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_a_quoted_phrase_finds_exactly_the_texts_containing_it(indexed, phrase):
+    truth = {i for i, text in indexed.items() if search.normalise(phrase) in text}
+    assert truth, f"the sample should contain {phrase!r}"
+    assert found(f"“{phrase}”") == truth
+    assert found(f'"{phrase}"') == truth
+
+
+def test_a_phrase_split_by_punctuation_is_not_the_phrase(indexed):
+    assert found('"扰民噪音"') == {i for i, text in indexed.items() if "扰民噪音" in text}
+
+
+@pytest.mark.parametrize("word", ["噪音", "城管", "学位", "物业"])
+def test_two_character_words_are_found_also_inside_longer_words(indexed, word):
+    truth = {i for i, text in indexed.items() if word in text}
+    assert truth and found(word) == truth
+
+
+def test_unquoted_words_are_all_required(indexed):
+    both = {i for i, text in indexed.items() if "噪音" in text and "物业" in text}
+    assert both and found("噪音 物业") == both
+
+
+def test_filters_narrow_the_results(indexed, corpus):
+    unit0 = {d.id for d in corpus if d.unit == "单位0"}
+    assert found("物业", unit="单位0") == {i for i in unit0 if "物业" in indexed[i]}
+    early = found("物业", start=datetime(2020, 1, 1), end=datetime(2020, 1, 5))
+    assert early and all(corpus[i].published <= datetime(2020, 1, 5) for i in early)
+
+
+def test_results_are_ranked_paginated_and_counted(indexed):
+    pages = [search.search("物业", page=n, per_page=5) for n in range(1, 4)]
+    first = pages[0]
+    assert first.total > 10 and all(len(p.hits) == 5 and p.total == first.total for p in pages)
+    ids = [h.id for p in pages for h in p.hits]
+    assert len(set(ids)) == 15, "pages never overlap"
+    assert ids == [h.id for h in search.search("物业", per_page=15).hits], "and follow one order"
+    assert first.hits[0].score >= first.hits[-1].score and first.pages == -(-first.total // 5)
+
+
+def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):
+    results = search.search("物业 火星基地")
+    assert results.total == 0
+    assert results.suggestions and results.suggestions[0][0] == "物业"
+
+
+def test_snippets_are_highlighted_and_html_escaped(app):
+    search.rebuild([search.Document(id=1, subject="<b>噪音</b>扰民", body="夜里<script>alert(1)</script>噪音扰民",
+                                    reply="已处理", unit="u", category="c", topic="t", channel="w",
+                                    published=datetime(2026, 1, 1), answered=None)])
+    hit = search.search('"噪音扰民"').hits[0]
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    assert "<mark>噪音扰民</mark>" in hit.snippet_html
+    assert hit.subject_html == "&lt;b&gt;噪音&lt;/b&gt;扰民", "the subject does not hold the phrase in a row"
+
+
+def test_full_mode_emits_every_dictionary_word_at_its_offset(corpus):
+    for doc in corpus[:40]:
+        text = search.normalise(doc.reply)
+        for run in search.HAN.findall(text):
+            expected = {(run[i:j], i) for i in range(len(run)) for j in range(i + 2, min(len(run), i + 8) + 1)
+                        if rjieba.has_word(run[i:j])}
+            assert expected <= set(search._full_mode(run))
