@@ -35,7 +35,7 @@ def apps(database_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
         })
     with made["longnan"].app_context():
-        db.drop_all()
+        _fresh_schema()
         db.create_all()
     return made
 
@@ -55,6 +55,16 @@ def app(apps, policy_name):
         _empty_tables()
         db.session.remove()
         search.rebuild([])
+
+
+def _fresh_schema():
+    """Whatever an earlier run left behind (an older schema too) goes."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
 
 
 def _empty_tables():
