@@ -132,11 +132,15 @@ def open_index():
 
 
 def _searcher():
-    """A searcher kept per thread and per index folder, refreshed when the index changed."""
+    """A searcher kept per thread and per index folder, reopened when the index changed.
+    (Whoosh's own refresh() can keep a stale reader after a commit that cleared the index.)"""
     key = str(index_dir())
     cached = getattr(_local, "searchers", {}).get(key)
-    cached = open_index().searcher() if cached is None else cached.refresh()
-    _local.searchers = {**getattr(_local, "searchers", {}), key: cached}
+    if cached is None or not cached.up_to_date():
+        if cached is not None:
+            cached.close()
+        cached = open_index().searcher()
+        _local.searchers = {**getattr(_local, "searchers", {}), key: cached}
     return cached
 
 

@@ -207,3 +207,48 @@ def test_no_public_page_feed_or_search_carries_the_petitioners_details(client, c
     for html in pages:
         for private in ("13566667777", "欧阳娜娜", "nana@example.com", message.tracking_no):
             assert private not in html
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args, **kwargs):
+        self.count += 1
+
+
+def queries_for(client, url) -> int:
+    from sqlalchemy import event
+
+    counter = QueryCounter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return counter.count
+
+
+@pytest.mark.parametrize("url", ["/", "/messages", "/messages?category=consult", "/units", "/feed.atom",
+                                 "/search?q=施工"])
+def test_a_page_makes_the_same_number_of_queries_for_3_or_25_messages(client, city, url):
+    def publish_many(n):
+        for _ in range(n):
+            publish(city, answered(city, "2026-11-02", category="consult"))
+
+    publish_many(3)
+    few = queries_for(client, url)
+    publish_many(22)
+    assert queries_for(client, url) == few <= 12
+
+
+def test_reindex_rebuilds_the_index_from_the_database(client, city, app):
+    from portal import search
+
+    for _ in range(2):
+        publish(city, answered(city, "2026-11-02", category="consult"), body="夜间施工噪音扰民。")
+    search.rebuild([])
+    assert search.search('"噪音扰民"').total == 0
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0 and "已索引 2 件公开留言" in result.output
+    assert search.search('"噪音扰民"').total == 2

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Assignment, Message, Notification, OverdueWarning, SupervisionCase, User
 from ..rules.warnings import LEVEL_LABELS, levels_reached
 from ..rules.workflow import CLOCK_RUNNING, Role
+from . import limits
 from .common import SYSTEM, commit, policy, record, workdays_between
 from .deadlines import recompute
 
@@ -43,6 +44,7 @@ def tick(today: date | None = None) -> TickReport:
         _warn(assignment, today, staff, existing, outbox, report)
     _supervision_overdue(today, staff, outbox, report)
     report.notifications = outbox.flush()
+    limits.forget_older_than(days=2)
     commit()
     return report
 

@@ -103,6 +103,8 @@ def test_pages_read_well_at_phone_and_desktop_width(live, page):
                             reply_text="您好！提取住房公积金需携带身份证和相关证明材料到公积金中心办理。",
                             reply_unit="住建局")
     width = page.viewport_size["width"]
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     for path, name in (("/", "home"), ("/search?q=公积金", "search"), ("/messages", "messages"), ("/units", "units"),
                        (f"/messages/{message.id}", "message")):
         page.goto(base + path)
@@ -110,6 +112,8 @@ def test_pages_read_well_at_phone_and_desktop_width(live, page):
         assert overflow <= 0, f"{path} scrolls sideways at {width}px"
         assert accessibility_problems(page) == [], path
         screenshot(page, f"{name}-{width}")
+    outside = [url for url in requested if not url.startswith(base)]
+    assert requested and outside == [], "every asset comes from the app itself"
 
 
 def test_the_accessibility_check_does_catch_violations(page):
