@@ -21,14 +21,18 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = "请先登录。"
     csrf.init_app(app)
 
     from . import models  # noqa: F401  (register the tables)
+    from .admin import bp as admin_bp
     from .cli import register_commands
     from .errors import register_error_pages
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(admin_bp)
     register_commands(app)
     login_manager.user_loader(_load_user)
     register_error_pages(app)

@@ -46,5 +46,8 @@ def from_environment(instance: Path) -> dict:
         "WRITE_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_CLIENT", "5")),
         "WRITE_LIMIT_PER_PHONE": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_PHONE", "3")),
         "TRACK_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_TRACK_LIMIT_PER_CLIENT", "10")),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("WENZHENG_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("WENZHENG_LOGIN_LOCK_MINUTES", "15")),
+        "SESSION_COOKIE_SECURE": os.environ.get("WENZHENG_SECURE_COOKIES", "") == "1",
         "INSPECTION_OFFICE_EMAIL": os.environ.get("WENZHENG_INSPECTION_EMAIL", "duchashi@example.gov.cn"),
     }

@@ -4,7 +4,11 @@ from datetime import date, datetime
 from flask import Flask, current_app
 
 from . import clock
-from .rules.workflow import public_label, staff_label
+from .rules.warnings import LEVEL_LABELS
+from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
+
+EVENT_LABELS = {**ACTION_LABELS, "warning": "超期预警", "remind": "催办提醒", "reveal_petitioner": "查看诉求人信息",
+                "add_attachment": "上传附件", "recompute_deadline": "重算期限"}
 
 
 def date_cn(value: date | datetime | None) -> str:
@@ -20,6 +24,21 @@ def datetime_cn(value: datetime | None) -> str:
         return ""
     local = clock.local_time(value)
     return f"{date_cn(local.date())} {local:%H:%M}"
+
+
+def mask_name(name: str) -> str:
+    """张** — the surname stays so that staff can address the person."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678"""
+    digits = phone.replace(" ", "").replace("-", "")
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def mask_text(text: str) -> str:
+    return text[:1] + "***" if text else ""
 
 
 def atom_time(value: datetime | None) -> str:
@@ -44,6 +63,13 @@ def register(app: Flask) -> None:
     app.add_template_filter(workdays_left_label)
     app.add_template_filter(atom_time)
 
+    for mask in (mask_name, mask_phone, mask_text):
+        app.add_template_filter(mask)
+
     @app.context_processor
     def inject_policy():
-        return {"policy": current_app.extensions["wenzheng_policy"]}
+        policy = current_app.extensions["wenzheng_policy"]
+        return {"policy": policy, "role_label": lambda role: ROLE_LABELS.get(role, role),
+                "channel_name": lambda code: policy.channel(code).name,
+                "category_label": policy.category_label, "event_label": lambda kind: EVENT_LABELS.get(kind, kind),
+                "level_label": lambda level: LEVEL_LABELS.get(level, level)}

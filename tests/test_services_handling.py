@@ -204,3 +204,13 @@ def test_a_co_unit_gives_its_opinion_and_cannot_reply_for_the_lead(city):
         reply(city, message, unit="生态环境局")
     handling.submit_co_opinion(message, actor=city.user(Role.HANDLER, "生态环境局"), text="排放达标")
     assert [a.unit.name for a in message.active_assignments()] == ["住建局"]
+
+
+def test_an_action_made_on_the_current_version_is_never_a_false_conflict(city):
+    """Regression: the version is checked before the action changes anything (an autoflush
+    in the middle of an action must not make the page's version look stale)."""
+    message = assigned(city, "2026-11-02", category="consult")
+    reply(city, message)
+    handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True, version=message.version)
+    review.approve_reply(message, actor=city.user(Role.REVIEWER), version=message.version)
+    assert message.status == Status.ANSWERED

@@ -21,8 +21,7 @@ def create_user(*, username: str, name: str, role: str, password: str, unit: Uni
         raise DomainError(f"未知的角色：{role}，可选：{'、'.join(STAFF_ROLES)}")
     if role in UNIT and unit is None:
         raise DomainError("承办单位人员须指定所属单位。")
-    if len(password) < 10:
-        raise DomainError("密码至少10位。")
+    _check_password(password)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise DomainError(f"用户名“{username}”已被使用。")
     user = User(username=username, name=name.strip() or username, role=role, unit=unit, phone=phone, email=email)
@@ -32,3 +31,67 @@ def create_user(*, username: str, name: str, role: str, password: str, unit: Uni
     record(None, "create_user", actor=actor, username=username, role=role, unit=unit.name if unit else None)
     commit()
     return user
+
+
+class SignInRefused(DomainError):
+    status_code = 401
+
+
+def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
+    """The user for these credentials. Repeated failures lock the account for a while; the
+    message never says whether the user name exists."""
+    from datetime import timedelta
+
+    from .. import clock
+    from ..display import datetime_cn
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    now = clock.now()
+    if user is not None and user.locked_until and user.locked_until > now:
+        raise SignInRefused(f"该账号因多次密码错误已被锁定，请于{datetime_cn(user.locked_until)}后再试，"
+                            "或联系系统管理员解锁。")
+    if user is None or not user.active or not user.check_password(password):
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= max_failures:
+                user.locked_until, user.failed_logins = now + timedelta(minutes=lock_minutes), 0
+            record(None, "login_failed", actor=user, username=user.username)
+            commit()
+        raise SignInRefused("用户名或密码不正确。")
+    user.failed_logins, user.locked_until = 0, None
+    record(None, "login", actor=user)
+    commit()
+    return user
+
+
+def sign_out(user: User) -> None:
+    if user.is_authenticated:
+        record(None, "logout", actor=user)
+        commit()
+
+
+def change_password(user: User, *, current: str, new: str, repeat: str) -> None:
+    if not user.check_password(current):
+        raise DomainError("当前密码不正确。")
+    if new != repeat:
+        raise DomainError("两次输入的新密码不一致。")
+    _check_password(new)
+    user.set_password(new)
+    record(None, "change_password", actor=user)
+    commit()
+
+
+def set_active(user: User, active: bool, *, actor) -> None:
+    """Enable or disable an account; an admin cannot lock themselves out."""
+    if user.id == actor.id and not active:
+        raise DomainError("不能停用自己的账号。")
+    user.active = active
+    if active:
+        user.failed_logins, user.locked_until = 0, None
+    record(None, "set_user_active", actor=actor, username=user.username, active=active)
+    commit()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise DomainError("密码至少10位。")

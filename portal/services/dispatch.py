@@ -14,6 +14,7 @@ from .outbox import queue
 def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
            version: int | None = None) -> Assignment:
     """Assign to a lead unit and optional co-units; every unit's clock starts today."""
+    check_version(message, version)
     co_units = [u for u in co_units if u.id != lead.id]
     for unit in (lead, *co_units):
         if not unit.active or unit.kind == "platform":
@@ -24,7 +25,7 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
         start_clocks(assignment, message.category, today)
         message.assignments.append(assignment)
     lead_assignment = assignments[0]
-    move(message, Action.ASSIGN, actor=actor, version=version, lead=lead.name,
+    move(message, Action.ASSIGN, actor=actor, lead=lead.name,
          co_units=[u.name for u in co_units], due_date=lead_assignment.due_date, note=note)
     flush()
     for assignment in assignments:
@@ -36,8 +37,8 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
 def request_return(message: Message, *, actor, reason: str, basis: str,
                    version: int | None = None) -> ReturnRequest:
     """A unit asks to hand the message back within the preset's window (LN 第十条(二))."""
-    assignment = unit_assignment(message, actor)
     check_version(message, version)
+    assignment = unit_assignment(message, actor)
     window = policy().return_window_workdays
     if clock.today() > add_workdays(assignment.start_date, window):
         raise DomainError(f"已超过申请退回的期限（收到交办后{window}个工作日内），请继续办理或联系平台协调。")
@@ -60,11 +61,12 @@ def decide_return(request: ReturnRequest, *, actor, approve: bool, note: str = "
     if not approve:
         require_text(note, "不同意退回的理由")
     assignment, message = request.assignment, request.assignment.message
+    check_version(message, version)
     if assignment.is_lead:
         action = Action.APPROVE_RETURN if approve else Action.REFUSE_RETURN
     else:
         action = Action.DECIDE_CO_RETURN
-    move(message, action, actor=actor, version=version, unit=assignment.unit.name, approved=approve, note=note)
+    move(message, action, actor=actor, unit=assignment.unit.name, approved=approve, note=note)
     request.decision = "approved" if approve else "refused"
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note
     if approve:

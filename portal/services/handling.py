@@ -37,16 +37,18 @@ REPLY_FIELDS = {  # R6.1: LN 第十五条(一), CZ 第九条(三)
 
 def record_contact(message: Message, *, actor, note: str, version: int | None = None) -> None:
     """First contact with the petitioner (R5.2); later contacts are recorded as events only."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor)
     if assignment.first_contact_at is None:
         assignment.first_contact_at = clock.now()
-    move(message, Action.RECORD_CONTACT, actor=actor, version=version, note=require_text(note, "沟通情况"),
+    move(message, Action.RECORD_CONTACT, actor=actor, note=require_text(note, "沟通情况"),
          on_time=assignment.contact_due is None or clock.today() <= assignment.contact_due)
     commit()
 
 
 def decide_report(message: Message, *, actor, investigate: bool, note: str, version: int | None = None) -> None:
     """Accept or refuse to investigate a 举报 (LN 第十三条(三)); the closing clock restarts on acceptance."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor, lead_only=True)
     rule = policy().deadline(message.category)
     if not rule.decision:
@@ -58,7 +60,7 @@ def decide_report(message: Message, *, actor, investigate: bool, note: str, vers
     if investigate and rule.close_counts_from_decision:
         set_period(assignment, clock.today(), rule.close)
         assignment.counted_workdays = rule.close
-    move(message, Action.DECIDE_REPORT, actor=actor, version=version, investigate=investigate,
+    move(message, Action.DECIDE_REPORT, actor=actor, investigate=investigate,
          note=require_text(note, "决定说明"), due_date=assignment.due_date)
     commit()
 
@@ -66,8 +68,8 @@ def decide_report(message: Message, *, actor, investigate: bool, note: str, vers
 def request_extension(message: Message, *, actor, days: int, reason: str,
                       version: int | None = None) -> ExtensionRequest:
     """Ask for more working days before the deadline (R5.1)."""
-    assignment = unit_assignment(message, actor)
     check_version(message, version)
+    assignment = unit_assignment(message, actor)
     rules = policy()
     if message.is_emergency and rules.extension_excludes_emergencies:
         raise DomainError("突发类事项不能申请延期。")
@@ -89,6 +91,7 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
                      version: int | None = None) -> None:
     """CZ: the unit's deputy head approves; LN: the platform office, which tells the citizen."""
     assignment, message = request.assignment, request.assignment.message
+    check_version(message, version)
     _check_extension_approver(actor, assignment.unit_id)
     if request.decision != "pending":
         raise DomainError("该延期申请已审批。")
@@ -102,7 +105,7 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
         require_text(note, "不同意延期的理由")
     request.decision = "approved" if approve else "refused"
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note
-    move(message, Action.DECIDE_EXTENSION, actor=actor, version=version, unit=assignment.unit.name,
+    move(message, Action.DECIDE_EXTENSION, actor=actor, unit=assignment.unit.name,
          approved=approve, days=request.days, new_due=request.new_due, note=note)
     if approve and policy().extension_notifies_citizen:
         notify_petitioner(message, f"extension:{request.id}",
@@ -112,6 +115,7 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
 
 def submit_co_opinion(message: Message, *, actor, text: str, version: int | None = None) -> Reply:
     """A co-unit's contribution, which the lead unit aggregates into the reply (R4.1)."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor)
     if assignment.is_lead:
         raise DomainError("牵头单位请直接提交答复。")
@@ -120,16 +124,17 @@ def submit_co_opinion(message: Message, *, actor, text: str, version: int | None
                     body=require_text(text, "协办意见"), author_id=actor.id, handled_on=clock.today())
     db.session.add(opinion)
     assignment.state, assignment.finished_at = "done", clock.now()
-    move(message, Action.SUBMIT_CO_OPINION, actor=actor, version=version, unit=assignment.unit.name)
+    move(message, Action.SUBMIT_CO_OPINION, actor=actor, unit=assignment.unit.name)
     commit()
     return opinion
 
 
 def explain_delay(message: Message, *, actor, text: str, version: int | None = None) -> None:
     """The reason for a delay; an explained delay is not handed to the inspection office (LN 第二十六条)."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor)
     assignment.delay_explanation = require_text(text, "超期原因")
-    move(message, Action.EXPLAIN_DELAY, actor=actor, version=version, text=assignment.delay_explanation)
+    move(message, Action.EXPLAIN_DELAY, actor=actor, text=assignment.delay_explanation)
     commit()
 
 
@@ -137,6 +142,7 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
                  handler_name: str, handler_phone: str, body: str, investigation: str | None = None,
                  not_investigated_reason: str = "", kind: str = "answer", version: int | None = None) -> Reply:
     """The lead unit's reply, sent to sign-off inside the unit (R6.1–R6.3)."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor, lead_only=True)
     fields = {key: require_text(value, REPLY_FIELDS[key]) for key, value in {
         "result": result, "basis": basis, "contact_note": contact_note, "handler_name": handler_name,
@@ -151,7 +157,7 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
     db.session.add(reply)
     flush()
     _attach_unclaimed(message, assignment.unit_id, reply)
-    move(message, Action.SUBMIT_REPLY, actor=actor, version=version, reply_kind=kind, round=reply.round)
+    move(message, Action.SUBMIT_REPLY, actor=actor, reply_kind=kind, round=reply.round)
     commit()
     return reply
 
@@ -159,6 +165,7 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
 def sign_off(message: Message, *, actor, approve: bool, note: str = "", version: int | None = None) -> SignOff:
     """Sign-off at the level the channel needs: principal head for national/provincial items
     in CZ, the deputy head otherwise (R6.3). A principal head may sign any level."""
+    check_version(message, version)
     assignment = unit_assignment(message, actor, lead_only=True)
     needed = policy().signoff_role(message.channel_level)
     if actor.role not in (needed, Role.PRINCIPAL_HEAD):
@@ -171,7 +178,7 @@ def sign_off(message: Message, *, actor, approve: bool, note: str = "", version:
     db.session.add(signoff)
     reply.state = "signed" if approve else "refused"
     action = Action.SIGN_OFF if approve else Action.REFUSE_SIGN_OFF
-    move(message, action, actor=actor, version=version, unit=assignment.unit.name, note=note)
+    move(message, action, actor=actor, unit=assignment.unit.name, note=note)
     commit()
     return signoff
 

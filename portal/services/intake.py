@@ -11,7 +11,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Message, Petitioner, Unit
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, commit, move, policy, require_text
+from .common import CITIZEN, DomainError, check_version, commit, move, policy, require_text
 from .outbox import notify_petitioner
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
@@ -55,24 +55,26 @@ def accept(message: Message, *, actor, version: int | None = None, category: str
            is_emergency: bool = False, about_unit: Unit | None = None) -> None:
     """In scope (R2.1). The screener may correct the category and mark an emergency or a
     complaint about a unit (whose people then never see the petitioner, R9.2)."""
+    check_version(message, version)
     if category:
         policy().category_label(category)
         message.category = category
     message.is_emergency = is_emergency
     message.about_unit_id = about_unit.id if about_unit else None
     message.screened_at = clock.now()
-    move(message, Action.ACCEPT, actor=actor, version=version, category=message.category,
+    move(message, Action.ACCEPT, actor=actor, category=message.category,
          is_emergency=is_emergency, about_unit=about_unit.name if about_unit else None)
     commit()
 
 
 def reject(message: Message, *, actor, reason: str, guidance: str = "", version: int | None = None) -> None:
     """Out of scope (R2.2), with the channel the citizen should use instead (R2.3)."""
+    check_version(message, version)
     choice = policy().out_of_scope_reason(reason)
     message.out_of_scope_reason = choice.code
     message.guidance = guidance.strip() or choice.guidance
     message.screened_at = clock.now()
-    move(message, Action.REJECT, actor=actor, version=version, reason=choice.text, guidance=message.guidance)
+    move(message, Action.REJECT, actor=actor, reason=choice.text, guidance=message.guidance)
     notify_petitioner(message, "rejected",
                       f"您的留言（{message.tracking_no}）不属于平台受理范围：{choice.text}。{message.guidance}")
     commit()

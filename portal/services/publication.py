@@ -7,12 +7,13 @@ from .. import clock
 from ..extensions import db
 from ..models import PublicVersion
 from ..rules.workflow import Action
-from .common import DomainError, commit, move, require_text
+from .common import DomainError, check_version, commit, move, require_text
 
 
 def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_unit: str,
             version: int | None = None) -> PublicVersion:
     """Publish the reviewed public text, stored as its own version (the original is never altered)."""
+    check_version(message, version)
     if not message.publish_consent:
         raise DomainError("诉求人选择了不公开，该留言不能发布。")
     public = PublicVersion(message_id=message.id, subject=require_text(subject, "公开标题"),
@@ -21,7 +22,7 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_u
     db.session.add(public)
     message.public_version = public
     message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
-    move(message, Action.PUBLISH, actor=actor, version=version)
+    move(message, Action.PUBLISH, actor=actor)
     commit()
     update_search_index(message.id)
     return public
@@ -29,19 +30,21 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_u
 
 def withhold(message, *, actor, reason: str, version: int | None = None) -> None:
     """Decide not to publish, with a reason."""
-    _unpublish(message, Action.WITHHOLD, "withheld", reason, actor=actor, version=version)
+    check_version(message, version)
+    _unpublish(message, Action.WITHHOLD, "withheld", reason, actor=actor)
 
 
 def hide(message, *, actor, reason: str, version: int | None = None) -> None:
     """Take a published item down again, with a reason."""
+    check_version(message, version)
     if message.publication != "published":
         raise DomainError("该留言未公开发布。")
-    _unpublish(message, Action.HIDE, "hidden", reason, actor=actor, version=version)
+    _unpublish(message, Action.HIDE, "hidden", reason, actor=actor)
 
 
-def _unpublish(message, action, state, reason, *, actor, version) -> None:
+def _unpublish(message, action, state, reason, *, actor) -> None:
     message.publication, message.publication_note = state, require_text(reason, "理由")
-    move(message, action, actor=actor, version=version, reason=message.publication_note)
+    move(message, action, actor=actor, reason=message.publication_note)
     commit()
     update_search_index(message.id)
 

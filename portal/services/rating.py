@@ -6,7 +6,7 @@ from ..display import date_cn
 from ..extensions import db
 from ..models import Rating, RedoRound
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, commit, flush, move, policy
+from .common import CITIZEN, DomainError, check_version, commit, flush, move, policy
 from .deadlines import set_period
 from .outbox import queue
 
@@ -14,6 +14,7 @@ from .outbox import queue
 def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int | None = None) -> Rating:
     """Rate the reply of the current round. A first rating of 不满意 or worse sends the message
     back to the lead unit for one redo of the preset's window; the second rating is final."""
+    check_version(message, version)
     rules = policy()
     rules.rating_label(level)
     round_ = message.redo_round
@@ -23,14 +24,14 @@ def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int 
     db.session.add(rating)
     if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
         flush()
-        _open_redo(message, rating, actor=actor, version=version)
+        _open_redo(message, rating, actor=actor)
     else:
-        move(message, Action.RATE, actor=actor, version=version, level=level, round=round_)
+        move(message, Action.RATE, actor=actor, level=level, round=round_)
     commit()
     return rating
 
 
-def _open_redo(message, rating, *, actor, version) -> None:
+def _open_redo(message, rating, *, actor) -> None:
     window = policy().redo_window_workdays
     today = clock.today()
     lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
@@ -39,7 +40,7 @@ def _open_redo(message, rating, *, actor, version) -> None:
     lead.counted_workdays += window
     message.redo_round += 1
     db.session.add(RedoRound(message_id=message.id, rating_id=rating.id, due_date=lead.due_date))
-    move(message, Action.OPEN_REDO, actor=actor, version=version, level=rating.level, due_date=lead.due_date)
+    move(message, Action.OPEN_REDO, actor=actor, level=rating.level, due_date=lead.due_date)
     for user in lead.unit.users:
         if user.role == "handler" and user.active:
             queue(f"redo:{message.id}:{user.id}", channel="sms", recipient=user.phone, name=user.name,

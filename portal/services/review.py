@@ -5,13 +5,14 @@ from .. import clock
 from ..extensions import db
 from ..models import FollowUp, RedoRound, Review, SignOff
 from ..rules.workflow import UNIT, Action, Status
-from .common import DomainError, NotFound, commit, move, policy, require_text
+from .common import DomainError, NotFound, check_version, commit, move, policy, require_text
 from .handling import latest_reply
 from .outbox import notify_petitioner
 
 
 def approve_reply(message, *, actor, note: str = "", version: int | None = None) -> Review:
     """The office approves the signed reply: the citizen gets it, the units' work is done."""
+    check_version(message, version)
     reply = latest_reply(message, "signed")
     review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=True, reasons=note)
     db.session.add(review)
@@ -21,7 +22,7 @@ def approve_reply(message, *, actor, note: str = "", version: int | None = None)
     for assignment in message.active_assignments():
         assignment.state, assignment.finished_at = "done", now
     _close_redo_round(message, reply.kind)
-    move(message, Action.APPROVE_REPLY, actor=actor, version=version, reply_kind=reply.kind, round=reply.round)
+    move(message, Action.APPROVE_REPLY, actor=actor, reply_kind=reply.kind, round=reply.round)
     notify_petitioner(message, f"answered:{reply.id}",
                       f"您的留言（{message.tracking_no}）已答复，请凭查询码查看并评价。")
     commit()
@@ -30,34 +31,37 @@ def approve_reply(message, *, actor, note: str = "", version: int | None = None)
 
 def send_back(message, *, actor, reasons: str, version: int | None = None) -> Review:
     """Back to the unit to handle again, with the reasons (CZ 第九条(六), LN 第十六条)."""
+    check_version(message, version)
     reply = latest_reply(message, "signed")
     review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=False,
                     reasons=require_text(reasons, "退回理由"))
     db.session.add(review)
     reply.state = "sent_back"
-    move(message, Action.SEND_BACK, actor=actor, version=version, reasons=review.reasons)
+    move(message, Action.SEND_BACK, actor=actor, reasons=review.reasons)
     commit()
     return review
 
 
 def record_follow_up(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
     """The follow-up visit (回访) by the lead unit or the office (CZ 第九条(七))."""
+    check_version(message, version)
     if actor.role in UNIT:
         _require_lead_unit(message, actor)
     visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "回访方式"),
                      outcome=require_text(outcome, "回访情况"))
     db.session.add(visit)
-    move(message, Action.RECORD_FOLLOW_UP, actor=actor, version=version, method=visit.method, outcome=visit.outcome)
+    move(message, Action.RECORD_FOLLOW_UP, actor=actor, method=visit.method, outcome=visit.outcome)
     commit()
     return visit
 
 
 def spot_check(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
     """回头看: the office checks later that the measures were carried out."""
+    check_version(message, version)
     visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "核查方式"),
                      outcome=require_text(outcome, "核查情况"), is_spot_check=True)
     db.session.add(visit)
-    move(message, Action.SPOT_CHECK, actor=actor, version=version, method=visit.method, outcome=visit.outcome)
+    move(message, Action.SPOT_CHECK, actor=actor, method=visit.method, outcome=visit.outcome)
     commit()
     return visit
 
@@ -65,23 +69,25 @@ def spot_check(message, *, actor, method: str, outcome: str, version: int | None
 def close(message, *, actor, version: int | None = None) -> None:
     """办结. Where the preset requires a follow-up, it must be recorded first, unless the
     citizen left no contact (CZ 第九条(七))."""
+    check_version(message, version)
     if (message.status == Status.ANSWERED and policy().follow_up_required
             and message.petitioner and message.petitioner.has_contact):
         raise DomainError("尚未回访诉求人，不能办结。请先登记回访情况（诉求人未留联系方式的除外）。")
     message.closed_at = clock.now()
-    move(message, Action.CLOSE, actor=actor, version=version)
+    move(message, Action.CLOSE, actor=actor)
     commit()
 
 
 def archive(message, *, actor, version: int | None = None) -> None:
     """归档 keeps the assignment notice, reply and sign-off records (CZ 第九条(八)); refuse if any is missing."""
+    check_version(message, version)
     approved = [r for r in message.replies if r.state == "approved"]
     signed = approved and db.session.scalar(select(SignOff.id).where(
         SignOff.reply_id.in_([r.id for r in approved]), SignOff.approved))
     if not message.assignments or not approved or not signed:
         raise DomainError("归档材料不全：须有交办记录、审核通过的答复和审签记录。")
     message.archived_at = clock.now()
-    move(message, Action.ARCHIVE, actor=actor, version=version)
+    move(message, Action.ARCHIVE, actor=actor)
     commit()
 
 

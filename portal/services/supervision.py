@@ -5,12 +5,13 @@ from .. import clock
 from ..extensions import db
 from ..models import LeaderInstruction, SupervisionCase
 from ..rules.workflow import Action
-from .common import DomainError, NotFound, add_workdays, commit, flush, move, policy, require_text
+from .common import DomainError, NotFound, add_workdays, check_version, commit, flush, move, policy, require_text
 
 
 def record_instruction(message, *, actor, leader_name: str, text: str, instructed_on: date,
                        version: int | None = None) -> LeaderInstruction:
     """A city leader's instruction (批示); once the message is assigned it opens a supervision case."""
+    check_version(message, version)
     instruction = LeaderInstruction(message_id=message.id, leader_name=require_text(leader_name, "批示领导"),
                                     text=require_text(text, "批示内容"), instructed_on=instructed_on,
                                     recorded_by_id=actor.id)
@@ -22,7 +23,7 @@ def record_instruction(message, *, actor, leader_name: str, text: str, instructe
         case = _new_case(message, lead.unit_id, reason="instruction", method="leader_report",
                          note=instruction.text, actor=actor, instruction_id=instruction.id)
         flush()
-    move(message, Action.RECORD_INSTRUCTION, actor=actor, version=version, leader=instruction.leader_name,
+    move(message, Action.RECORD_INSTRUCTION, actor=actor, leader=instruction.leader_name,
          text=instruction.text, case_id=case.id if case else None)
     commit()
     return instruction
@@ -31,6 +32,7 @@ def record_instruction(message, *, actor, leader_name: str, text: str, instructe
 def open_case(message, *, actor, reason: str, method: str, note: str = "", unit_id: int | None = None,
               version: int | None = None) -> SupervisionCase:
     """Open a supervision case on the lead unit (or the unit named); it has the preset's days to answer."""
+    check_version(message, version)
     if unit_id is None:
         lead = message.lead_assignment() or next((a for a in message.assignments if a.is_lead), None)
         if lead is None:
@@ -38,7 +40,7 @@ def open_case(message, *, actor, reason: str, method: str, note: str = "", unit_
         unit_id = lead.unit_id
     case = _new_case(message, unit_id, reason=reason, method=method, note=note, actor=actor)
     flush()
-    move(message, Action.OPEN_SUPERVISION, actor=actor, version=version, case_id=case.id, reason=reason,
+    move(message, Action.OPEN_SUPERVISION, actor=actor, case_id=case.id, reason=reason,
          method=method, due_date=case.due_date)
     commit()
     return case

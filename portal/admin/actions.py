@@ -1,0 +1,363 @@
+"""Each handling action as a form: its fields, and the service call it makes. The message page
+shows the forms of the moves this user may make now; a refused move comes back in place."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import ExtensionRequest, ReturnRequest, SupervisionCase, Unit
+from ..rules.workflow import UNIT, Action, Role, Status, allowed_actions
+from ..services import DomainError, dispatch, handling, intake, publication, review, supervision
+from ..services.common import check_version, policy
+
+A = Action
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, date, int, select, unit, units, file
+    required: bool = True
+    choices: tuple = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    action: str
+    title: str
+    fields: tuple[Field, ...] = ()
+    button: str = "提交"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+DECISION = Field("decision", "审核意见", "select", choices=(("yes", "同意"), ("no", "不同意")))
+
+
+def forms_for(message, user) -> list[Form]:
+    """The forms of the moves ``user`` may make on ``message`` now."""
+    status = Status(message.status)
+    role = Role(user.role)
+    forms = []
+    for action in allowed_actions(status, role):
+        if _applies(action, message, user):
+            forms.append(_form(action, message, user))
+    if role in UNIT and _own_assignment(message, user) and status == Status.ASSIGNED:
+        forms.append(Form("upload", "上传附件", (
+            Field("file", "文件（PDF、图片、Word、Excel，10MB以内）", "file"),
+            Field("purpose", "用途", "select", choices=(("investigation_doc", "调查受理文书"),
+                                                      ("duty_opinion", "书面履责意见"), ("other", "其他材料"))))))
+    return forms
+
+
+def _own_assignment(message, user):
+    return next((a for a in message.active_assignments() if a.unit_id == user.unit_id), None)
+
+
+def _applies(action, message, user) -> bool:
+    """Context the status table cannot see: lead or co-unit, pending requests, open cases."""
+    mine = _own_assignment(message, user) if user.role in UNIT else None
+    lead_only = {A.SUBMIT_REPLY, A.DECIDE_REPORT, A.SIGN_OFF, A.REFUSE_SIGN_OFF}
+    unit_work = lead_only | {A.REQUEST_RETURN, A.RECORD_CONTACT, A.REQUEST_EXTENSION, A.SUBMIT_CO_OPINION,
+                             A.EXPLAIN_DELAY, A.REQUEST_CO_RETURN}
+    if user.role in UNIT and action in unit_work and (mine is None or (action in lead_only and not mine.is_lead)):
+        return False
+    checks = {
+        A.REQUEST_RETURN: lambda: mine.is_lead, A.REQUEST_CO_RETURN: lambda: not mine.is_lead,
+        A.SUBMIT_CO_OPINION: lambda: not mine.is_lead,
+        A.DECIDE_REPORT: lambda: bool(policy().deadline(message.category).decision) and not mine.report_decision,
+        A.DECIDE_CO_RETURN: lambda: bool(_pending_returns(message)),
+        A.APPROVE_RETURN: lambda: bool(_pending_returns(message)),
+        A.DECIDE_EXTENSION: lambda: any(_may_decide_extension(user, r) for r in _pending_extensions(message)),
+        A.REFUSE_RETURN: lambda: False,  # one form decides both ways (APPROVE_RETURN)
+        A.REFUSE_SIGN_OFF: lambda: False,  # likewise with SIGN_OFF
+        A.SEND_BACK: lambda: False,  # likewise with APPROVE_REPLY
+        A.SIGN_OFF: lambda: user.role in (policy().signoff_role(message.channel_level), Role.PRINCIPAL_HEAD),
+        A.RECORD_FOLLOW_UP: lambda: user.role == Role.REVIEWER or any(
+            a.is_lead and a.unit_id == user.unit_id for a in message.assignments),
+        A.ANSWER_SUPERVISION: lambda: bool(_open_cases(message, user.unit_id)),
+        A.CLOSE_SUPERVISION: lambda: bool(_open_cases(message)),
+        A.PUBLISH: lambda: message.publication != "published" and message.publish_consent,
+        A.WITHHOLD: lambda: message.publication == "pending",
+        A.HIDE: lambda: message.publication == "published",
+        A.CLOSE: lambda: True, A.ARCHIVE: lambda: True,
+    }
+    return checks.get(action, lambda: True)()
+
+
+def _pending_returns(message):
+    return db.session.scalars(select(ReturnRequest).where(
+        ReturnRequest.assignment_id.in_([a.id for a in message.assignments]),
+        ReturnRequest.decision == "pending")).all()
+
+
+def _pending_extensions(message):
+    return db.session.scalars(select(ExtensionRequest).where(
+        ExtensionRequest.assignment_id.in_([a.id for a in message.assignments]),
+        ExtensionRequest.decision == "pending")).all()
+
+
+def _may_decide_extension(user, request) -> bool:
+    approver = policy().extension_approver
+    if approver == Role.DISPATCHER:
+        return user.role == Role.DISPATCHER
+    return user.role in (approver, Role.PRINCIPAL_HEAD) and user.unit_id == request.assignment.unit_id
+
+
+def _open_cases(message, unit_id=None):
+    query = select(SupervisionCase).where(SupervisionCase.message_id == message.id, SupervisionCase.closed_at.is_(None))
+    if unit_id is not None:
+        query = query.where(SupervisionCase.unit_id == unit_id, SupervisionCase.answered_at.is_(None))
+    return db.session.scalars(query).all()
+
+
+def unit_choices():
+    return tuple((str(i), n) for i, n in db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform").order_by(Unit.name)))
+
+
+def _choices(items):
+    return tuple((c.code, c.text) for c in items)
+
+
+def _form(action, message, user) -> Form:
+    rules = policy()
+    reply_fields = (
+        Field("handled_on", "办理时间", "date"), Field("result", "办理结果", "textarea"),
+        Field("basis", "法律法规政策依据", "textarea"), Field("contact_note", "回复诉求人的情况", "textarea"),
+        Field("handler_name", "经办人姓名"), Field("handler_phone", "经办人联系电话"),
+        Field("body", "答复正文（发给诉求人）", "textarea"),
+    )
+    if message.category in ("complaint", "report"):
+        reply_fields += (Field("investigation", "是否调查处理", "select", choices=(
+            ("investigated", "决定调查处理（须已上传调查受理文书）"), ("not_investigated", "不予调查处理"))),
+            Field("not_investigated_reason", "不予调查处理的理由和法律依据", "textarea", required=False))
+    if message.redo_round:
+        reply_fields += (Field("kind", "重办结果", "select", choices=(
+            ("answer", "重新办理并答复"), ("duty_fulfilled", "上传书面履责意见并说明（须已上传）"))),)
+    return {
+        A.ACCEPT: Form(A.ACCEPT, "受理", (
+            Field("category", "诉求类别", "select", choices=_choices(rules.categories)),
+            Field("emergency", "突发类事项", "select", choices=(("no", "否"), ("yes", "是"))),
+            Field("about_unit", "投诉对象单位（其人员将看不到诉求人信息）", "unit", required=False))),
+        A.REJECT: Form(A.REJECT, "不予受理", (
+            Field("reason", "理由", "select", choices=tuple((c.code, c.text) for c in rules.out_of_scope)),
+            Field("guidance", "告知诉求人的反映渠道（留空则用默认说明）", "textarea", required=False))),
+        A.ASSIGN: Form(A.ASSIGN, "交办", (Field("lead", "牵头单位", "unit"),
+                                         Field("co_units", "协办单位", "units", required=False),
+                                         Field("note", "交办说明", "textarea", required=False))),
+        A.REQUEST_RETURN: Form(A.REQUEST_RETURN, "申请退回", (Field("reason", "退回理由", "textarea"),
+                                                          Field("basis", "依据", "textarea")),
+                               notes=(f"须在收到交办后{rules.return_window_workdays}个工作日内申请。",)),
+        A.REQUEST_CO_RETURN: Form(A.REQUEST_RETURN, "协办单位申请退回", (Field("reason", "退回理由", "textarea"),
+                                                                   Field("basis", "依据", "textarea"))),
+        A.APPROVE_RETURN: Form("decide_return", "审核退回申请", (DECISION, Field("note", "理由", "textarea",
+                                                                          required=False))),
+        A.DECIDE_CO_RETURN: Form("decide_return", "审核协办单位退回申请", (DECISION, Field("note", "理由", "textarea",
+                                                                                required=False))),
+        A.RECORD_CONTACT: Form(A.RECORD_CONTACT, "登记与诉求人沟通", (Field("note", "沟通情况", "textarea"),)),
+        A.DECIDE_REPORT: Form(A.DECIDE_REPORT, "举报受理决定", (
+            Field("investigate", "决定", "select", choices=(("yes", "受理并调查"), ("no", "不予调查"))),
+            Field("note", "说明", "textarea"))),
+        A.REQUEST_EXTENSION: Form(A.REQUEST_EXTENSION, "申请延期", (
+            Field("days", f"延长工作日数（1至{rules.extension_max_days}）", "int"),
+            Field("reason", "延期理由", "textarea")),
+            notes=(f"最多延期{rules.extension_max_count}次，须在办理期限届满前申请。",)),
+        A.DECIDE_EXTENSION: Form(A.DECIDE_EXTENSION, "审批延期申请", (DECISION, Field("note", "理由", "textarea",
+                                                                              required=False))),
+        A.SUBMIT_CO_OPINION: Form(A.SUBMIT_CO_OPINION, "提交协办意见", (Field("text", "协办意见", "textarea"),)),
+        A.EXPLAIN_DELAY: Form(A.EXPLAIN_DELAY, "说明超期原因", (Field("text", "原因", "textarea"),)),
+        A.SUBMIT_REPLY: Form(A.SUBMIT_REPLY, "答复并送审签", reply_fields),
+        A.SIGN_OFF: Form(A.SIGN_OFF, "审签", (DECISION, Field("note", "审签意见（不同意时必填）", "textarea",
+                                                          required=False))),
+        A.APPROVE_REPLY: Form(A.APPROVE_REPLY, "审核答复", (
+            Field("decision", "审核结果", "select", choices=(("yes", "审核通过，答复诉求人"), ("no", "退回重办"))),
+            Field("note", "理由（退回时必填）", "textarea", required=False))),
+        A.RECORD_FOLLOW_UP: Form(A.RECORD_FOLLOW_UP, "登记回访", (Field("method", "回访方式"),
+                                                              Field("outcome", "回访情况", "textarea"))),
+        A.SPOT_CHECK: Form(A.SPOT_CHECK, "回头看", (Field("method", "核查方式"),
+                                                   Field("outcome", "核查情况", "textarea"))),
+        A.CLOSE: Form(A.CLOSE, "办结", button="确认办结"),
+        A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
+        A.PUBLISH: Form(A.PUBLISH, "公开发布", (
+            Field("subject", "公开标题"), Field("body", "公开正文（请删除个人信息）", "textarea"),
+            Field("reply_text", "公开答复", "textarea"))),
+        A.WITHHOLD: Form(A.WITHHOLD, "决定不公开", (Field("reason", "理由", "textarea"),)),
+        A.HIDE: Form(A.HIDE, "撤回公开", (Field("reason", "理由", "textarea"),)),
+        A.RECORD_INSTRUCTION: Form(A.RECORD_INSTRUCTION, "登记领导批示", (
+            Field("leader", "批示领导"), Field("text", "批示内容", "textarea"), Field("on", "批示日期", "date"))),
+        A.OPEN_SUPERVISION: Form(A.OPEN_SUPERVISION, "立案督办", (
+            Field("reason", "督办事由", "select", choices=_choices(rules.supervision_reasons)),
+            Field("method", "督办方式", "select", choices=_choices(rules.supervision_methods)),
+            Field("note", "督办要求", "textarea", required=False)),
+            notes=(f"承办单位须在{rules.supervision_workdays}个工作日内反馈。",)),
+        A.ANSWER_SUPERVISION: Form(A.ANSWER_SUPERVISION, "督办反馈", (Field("answer", "反馈情况", "textarea"),)),
+        A.CLOSE_SUPERVISION: Form(A.CLOSE_SUPERVISION, "督办办结",
+                                  (Field("note", "说明", "textarea", required=False),)),
+    }[action]
+
+
+def defaults(message, user) -> dict[str, str]:
+    """Values to start from: today, the handler's own name and phone, the message's texts."""
+    reply = next((r for r in reversed(message.replies) if r.state == "approved"), None)
+    return {"handled_on": clock.today().isoformat(), "on": clock.today().isoformat(), "handler_name": user.name,
+            "handler_phone": user.phone, "category": message.category, "subject": message.subject,
+            "body": message.body if reply else "", "reply_text": reply.body if reply else ""}
+
+
+def perform(action: str, message, values, files, *, actor, version) -> str:
+    """Call the service for ``action`` with the posted ``values``; returns what to tell the user."""
+    handler = HANDLERS.get(action)
+    if handler is None:
+        raise DomainError("不支持的操作。")
+    check_version(message, version)  # before anything changes (an autoflush would bump the version)
+    return handler(message, _Values(values), actor, files)
+
+
+def _accept(message, v, actor, files):
+    about = db.session.get(Unit, v.int("about_unit")) if v.get("about_unit") else None
+    intake.accept(message, actor=actor, category=v.get("category"), is_emergency=v.yes("emergency"),
+                  about_unit=about)
+    return "已受理，请交办。"
+
+
+def _assign(message, v, actor, files):
+    lead = _unit(v.int("lead"))
+    co = [_unit(int(i)) for i in v.values.getlist("co_units") if i]
+    dispatch.assign(message, lead, co, actor=actor, note=v.get("note"))
+    return f"已交办{lead.name}。"
+
+
+def _decide_return(message, v, actor, files):
+    dispatch.decide_return(_pending_returns(message)[0], actor=actor, approve=v.yes("decision"), note=v.get("note"))
+    return "已同意退回，请重新交办。" if v.yes("decision") else "已不同意退回，承办单位继续办理。"
+
+
+def _decide_extension(message, v, actor, files):
+    request = next(r for r in _pending_extensions(message) if _may_decide_extension(actor, r))
+    handling.decide_extension(request, actor=actor, approve=v.yes("decision"), note=v.get("note"))
+    return "已审批延期申请。"
+
+
+def _submit_reply(message, v, actor, files):
+    handling.submit_reply(message, actor=actor, handled_on=v.date("handled_on"), result=v.get("result"),
+                          basis=v.get("basis"), contact_note=v.get("contact_note"),
+                          handler_name=v.get("handler_name"), handler_phone=v.get("handler_phone"),
+                          body=v.get("body"), investigation=v.get("investigation") or None,
+                          not_investigated_reason=v.get("not_investigated_reason"), kind=v.get("kind") or "answer")
+    return "答复已提交审签。"
+
+
+def _sign_off(message, v, actor, files):
+    handling.sign_off(message, actor=actor, approve=v.yes("decision"), note=v.get("note"))
+    return "已审签，答复提交平台审核。" if v.yes("decision") else "已退回承办人修改。"
+
+
+def _review(message, v, actor, files):
+    if v.yes("decision"):
+        review.approve_reply(message, actor=actor, note=v.get("note"))
+        return "审核通过，已答复诉求人。"
+    review.send_back(message, actor=actor, reasons=v.get("note"))
+    return "已退回承办单位重办。"
+
+
+def _publish(message, v, actor, files):
+    lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
+    publication.publish(message, actor=actor, subject=v.get("subject"), body=v.get("body"),
+                        reply_text=v.get("reply_text"), reply_unit=lead.unit.name)
+    return "已公开发布。"
+
+
+def _upload(message, v, actor, files):
+    upload = files.get("file")
+    if upload is None or not upload.filename:
+        raise DomainError("请选择要上传的文件。")
+    handling.add_attachment(message, actor=actor, filename=upload.filename, content_type=upload.mimetype,
+                            data=upload.read(), purpose=v.get("purpose") or "other")
+    return "附件已上传。"
+
+
+def _say(text, call):
+    """A handler that makes ``call`` and answers ``text``."""
+    def handler(message, v, actor, files):
+        call(message, v, actor)
+        return text
+    return handler
+
+
+HANDLERS = {
+    A.ACCEPT: _accept,
+    A.REJECT: _say("已作不予受理处理，并告知诉求人反映渠道。", lambda m, v, a: intake.reject(
+        m, actor=a, reason=v.get("reason"), guidance=v.get("guidance"))),
+    A.ASSIGN: _assign,
+    A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(
+        m, actor=a, reason=v.get("reason"), basis=v.get("basis"))),
+    "decide_return": _decide_return,
+    A.RECORD_CONTACT: _say("已登记沟通情况。", lambda m, v, a: handling.record_contact(m, actor=a, note=v.get("note"))),
+    A.DECIDE_REPORT: _say("已登记举报受理决定。", lambda m, v, a: handling.decide_report(
+        m, actor=a, investigate=v.yes("investigate"), note=v.get("note"))),
+    A.REQUEST_EXTENSION: _say("延期申请已提交。", lambda m, v, a: handling.request_extension(
+        m, actor=a, days=v.int("days") or 0, reason=v.get("reason"))),
+    A.DECIDE_EXTENSION: _decide_extension,
+    A.SUBMIT_CO_OPINION: _say("协办意见已提交牵头单位。", lambda m, v, a: handling.submit_co_opinion(
+        m, actor=a, text=v.get("text"))),
+    A.EXPLAIN_DELAY: _say("已说明超期原因。", lambda m, v, a: handling.explain_delay(m, actor=a, text=v.get("text"))),
+    A.SUBMIT_REPLY: _submit_reply,
+    A.SIGN_OFF: _sign_off,
+    A.APPROVE_REPLY: _review,
+    A.RECORD_FOLLOW_UP: _say("已登记回访。", lambda m, v, a: review.record_follow_up(
+        m, actor=a, method=v.get("method"), outcome=v.get("outcome"))),
+    A.SPOT_CHECK: _say("已登记回头看。", lambda m, v, a: review.spot_check(
+        m, actor=a, method=v.get("method"), outcome=v.get("outcome"))),
+    A.CLOSE: _say("已办结。", lambda m, v, a: review.close(m, actor=a)),
+    A.ARCHIVE: _say("已归档。", lambda m, v, a: review.archive(m, actor=a)),
+    A.PUBLISH: _publish,
+    A.WITHHOLD: _say("已决定不公开。", lambda m, v, a: publication.withhold(m, actor=a, reason=v.get("reason"))),
+    A.HIDE: _say("已撤回公开。", lambda m, v, a: publication.hide(m, actor=a, reason=v.get("reason"))),
+    A.RECORD_INSTRUCTION: _say("已登记领导批示。", lambda m, v, a: supervision.record_instruction(
+        m, actor=a, leader_name=v.get("leader"), text=v.get("text"), instructed_on=v.date("on"))),
+    A.OPEN_SUPERVISION: _say("已立案督办。", lambda m, v, a: supervision.open_case(
+        m, actor=a, reason=v.get("reason"), method=v.get("method"), note=v.get("note"))),
+    A.ANSWER_SUPERVISION: _say("督办反馈已提交。", lambda m, v, a: supervision.answer_case(
+        _open_cases(m, a.unit_id)[0], actor=a, answer=v.get("answer"))),
+    A.CLOSE_SUPERVISION: _say("督办事项已办结。", lambda m, v, a: supervision.close_case(
+        _open_cases(m)[0], actor=a, note=v.get("note"))),
+    "upload": _upload,
+}
+
+
+def _unit(unit_id: int | None) -> Unit:
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise DomainError("请选择承办单位。")
+    return unit
+
+
+class _Values:
+    def __init__(self, values):
+        self.values = values
+
+    def get(self, name) -> str:
+        return (self.values.get(name) or "").strip()
+
+    def yes(self, name) -> bool:
+        return self.get(name) == "yes"
+
+    def int(self, name) -> int | None:
+        value = self.get(name)
+        if not value:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise DomainError(f"“{value}”不是整数。") from None
+
+    def date(self, name) -> date | None:
+        value = self.get(name)
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise DomainError(f"日期“{value}”格式不正确，请写成 2026-11-23。") from None

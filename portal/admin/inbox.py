@@ -1,0 +1,80 @@
+"""The work queues as HTMX tables: filter, sort by any column, page; URLs reproduce the view."""
+from datetime import date
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..htmx import render
+from ..models import Unit
+from ..rules.warnings import LEVEL_LABELS, current_level
+from ..rules.workflow import CLOCK_RUNNING, LABELS, Status
+from ..services.common import policy, workdays_between
+from . import bp, queues
+
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+@bp.get("/")
+def inbox():
+    available = queues.queues_for(current_user)
+    key = request.args.get("queue") or available[0].key
+    if key not in {q.key for q in available}:
+        abort(404)
+    filters, errors = _filters()
+    sort, direction = request.args.get("sort", "received"), request.args.get("dir", "desc")
+    size = _int_arg("size", 20) if _int_arg("size", 20) in PAGE_SIZES else 20
+    number = max(1, _int_arg("page", 1))
+    rows, total = queues.page(current_user, key, filters, sort=sort, direction=direction, number=number, size=size)
+    return render("admin/inbox.html", "table", status=400 if errors else 200, queues=available, queue=key,
+                  rows=[_row(*row) for row in rows], total=total, page=number, pages=max(1, -(-total // size)),
+                  size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
+                  counts=queues.counts(current_user), units=_units(), statuses=LABELS, levels=LEVEL_LABELS)
+
+
+@bp.get("/counts")
+def counts():
+    """The navigation's counts, refreshed by htmx every minute."""
+    return render("admin/_counts.html", queues=queues.queues_for(current_user), counts=queues.counts(current_user),
+                  queue=request.args.get("queue", ""))
+
+
+def _row(message, lead, unit_name):
+    left = level = None
+    if lead is not None and Status(message.status) in CLOCK_RUNNING:
+        today = clock.today()
+        left = workdays_between(today, lead.due_date)
+        overdue = -left if left < 0 else 0
+        found = current_level(overdue, policy().warning_levels, explained=bool(lead.delay_explanation))
+        level = found.level if found else None
+    return {"message": message, "lead": lead, "unit": unit_name or "", "left": left, "level": level}
+
+
+def _units():
+    return db.session.execute(select(Unit.id, Unit.name).where(Unit.kind != "platform").order_by(Unit.name)).all()
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+def _filters() -> tuple[queues.TableFilters, list[str]]:
+    args, errors, dates = request.args, [], {}
+    for name, label in (("start", "起始日期"), ("end", "截止日期")):
+        value = args.get(name, "").strip()
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            errors.append(f"{label}“{value}”格式不正确，请写成 2026-11-23。")
+            dates[name] = None
+    status = args.get("status", "") if args.get("status", "") in {s.value for s in Status} else ""
+    warning = args.get("warning", "") if args.get("warning", "") in LEVEL_LABELS else ""
+    unit_id = _int_arg("unit", 0) or None
+    return queues.TableFilters(status=status, channel=args.get("channel", ""), category=args.get("category", ""),
+                               unit_id=unit_id, region=args.get("region", "").strip()[:50], warning=warning,
+                               q=args.get("q", "").strip()[:50], **dates), errors

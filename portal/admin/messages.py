@@ -1,0 +1,112 @@
+"""One message: everything about it, and the forms for the moves this user may make now."""
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Attachment, Event, Message
+from ..rules.workflow import UNIT, Role
+from ..services import DomainError, intake
+from ..services.common import commit, record
+from ..storage import upload_path
+from . import actions, bp
+from .queues import visible
+
+
+def load_visible(message_id: int) -> Message:
+    """The message if this user may see it; another unit's message is not found (404)."""
+    message = db.session.scalar(select(Message).where(Message.id == message_id, visible(current_user)))
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.get("/messages/<int:message_id>")
+def message(message_id: int):
+    return _page(load_visible(message_id))
+
+
+@bp.post("/messages/<int:message_id>/act/<action>")
+def act(message_id: int, action: str):
+    message = load_visible(message_id)
+    allowed = {form.action for form in actions.forms_for(message, current_user)}
+    if action not in allowed:
+        return _page(message, failed=action, error="当前不能执行此操作，可能已被他人处理，请刷新页面。", status=409)
+    try:
+        done = actions.perform(action, message, request.form, request.files, actor=current_user,
+                               version=request.form.get("version", type=int))
+    except DomainError as exc:
+        db.session.rollback()
+        return _page(db.session.get(Message, message_id), failed=action, error=str(exc), status=exc.status_code)
+    flash(done)
+    return redirect(url_for("admin.message", message_id=message_id))
+
+
+@bp.post("/messages/<int:message_id>/reveal")
+def reveal(message_id: int):
+    """Show the petitioner's details: a recorded action, refused to the unit complained about."""
+    message = load_visible(message_id)
+    if not may_reveal(message):
+        abort(403)
+    record(message, "reveal_petitioner", actor=current_user)
+    commit()
+    return _page(message, revealed=True)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    item = db.session.get(Attachment, attachment_id)
+    if item is None:
+        abort(404)
+    load_visible(item.message_id)
+    return send_file(upload_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+def new_call():
+    """An operator enters a hotline call (R1.3)."""
+    if current_user.role != Role.OPERATOR:
+        abort(403)
+    if request.method == "GET":
+        return render_template("admin/new_call.html", values={"call_time": datetime.now().strftime("%Y-%m-%dT%H:%M")})
+    form = request.form
+    try:
+        message, code = intake.record_call(
+            actor=current_user, channel=form.get("channel", ""), call_time=_call_time(form.get("call_time", "")),
+            category=form.get("category", ""), subject=form.get("subject", ""), body=form.get("body", ""),
+            name=form.get("name", ""), phone=form.get("phone", ""), email=form.get("email", ""),
+            address=form.get("address", ""), topic=form.get("topic", ""), region=form.get("region", ""),
+            publish_consent=form.get("publish") == "yes")
+    except DomainError as exc:
+        return render_template("admin/new_call.html", values=form, error=str(exc)), exc.status_code
+    flash(f"已登记，留言编号 {message.tracking_no}，查询码 {code}（请告知来电人，查询码只显示这一次）。")
+    return redirect(url_for("admin.message", message_id=message.id))
+
+
+def _call_time(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError("来电时间格式不正确。") from None
+
+
+def may_reveal(message: Message) -> bool:
+    """R9.2: the unit complained about never sees the petitioner; contact goes through the office."""
+    if current_user.role == Role.ADMIN:
+        return False
+    return not (current_user.role in UNIT and message.about_unit_id == current_user.unit_id)
+
+
+def _page(message: Message, *, failed: str | None = None, error: str | None = None, status: int = 200,
+          revealed: bool = False):
+    events = db.session.scalars(select(Event).options(selectinload(Event.actor))
+                                .where(Event.message_id == message.id).order_by(Event.id)).all()
+    values = {**actions.defaults(message, current_user), **(request.form.to_dict() if failed else {})}
+    attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
+    return render_template("admin/message.html", message=message, events=events,
+                           forms=actions.forms_for(message, current_user), failed=failed, error=error,
+                           values=values, revealed=revealed, may_reveal=may_reveal(message),
+                           attachments=attachments, units=actions.unit_choices()), status

@@ -1,0 +1,148 @@
+"""The work queues of each role, as conditions on Message, and the one table query behind them.
+
+A unit's people only ever see messages their unit has (or had) an assignment on. The table is one
+count and one page query whatever its size; the navigation counts are one query for all queues.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, asc, desc, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from .. import clock
+from ..extensions import db
+from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, ReturnRequest, SupervisionCase, Unit
+from ..rules.workflow import UNIT, Role, Status
+
+S = Status
+OFFICE = {Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN}
+Lead = aliased(Assignment, name="lead")
+LeadUnit = aliased(Unit, name="lead_unit")
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: frozenset
+
+
+def _pending(model, *conditions):
+    return exists().where(model.decision == "pending", model.assignment_id == Assignment.id,
+                          Assignment.message_id == Message.id, *conditions)
+
+
+def condition(key: str, user):
+    """The queue's condition on Message for this user."""
+    unit_only = (Assignment.unit_id == user.unit_id,) if user.role in UNIT else ()
+    return {
+        "to_screen": Message.status == S.RECEIVED,
+        "to_assign": Message.status == S.TO_ASSIGN,
+        "returns": _pending(ReturnRequest),
+        "extensions": _pending(ExtensionRequest, *unit_only),
+        "to_handle": Message.status == S.ASSIGNED,
+        "to_sign": Message.status == S.SIGNOFF,
+        "to_review": Message.status == S.REVIEW,
+        "to_follow_up": Message.status == S.ANSWERED,
+        "redo": and_(Message.status == S.ASSIGNED, Message.redo_round > 0),
+        "supervision": exists().where(SupervisionCase.message_id == Message.id, SupervisionCase.closed_at.is_(None),
+                                      *((SupervisionCase.unit_id == user.unit_id,) if user.role in UNIT else ())),
+        "to_publish": and_(Message.status.in_([S.ANSWERED, S.VISITED, S.CLOSED, S.ARCHIVED]),
+                           Message.publication == "pending"),
+        "all": Message.id.is_not(None),
+    }[key]
+
+
+QUEUES = (
+    Queue("to_screen", "待甄别", frozenset({Role.OPERATOR, Role.DISPATCHER})),
+    Queue("to_assign", "待交办", frozenset({Role.DISPATCHER})),
+    Queue("returns", "退回申请", frozenset({Role.DISPATCHER})),
+    Queue("extensions", "延期申请", frozenset({Role.DISPATCHER, Role.DEPUTY_HEAD, Role.PRINCIPAL_HEAD})),
+    Queue("to_handle", "待办理", frozenset(UNIT)),
+    Queue("to_sign", "待审签", frozenset({Role.DEPUTY_HEAD, Role.PRINCIPAL_HEAD})),
+    Queue("to_review", "待审核", frozenset({Role.REVIEWER})),
+    Queue("to_follow_up", "待回访", frozenset({Role.HANDLER, Role.REVIEWER})),
+    Queue("redo", "重办", frozenset({Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, *UNIT})),
+    Queue("supervision", "督办", frozenset({Role.SUPERVISOR, *UNIT})),
+    Queue("to_publish", "待公开", frozenset({Role.REVIEWER})),
+    Queue("all", "全部留言", frozenset(OFFICE | UNIT)),
+)
+
+
+def queues_for(user) -> list[Queue]:
+    return [q for q in QUEUES if user.role in q.roles]
+
+
+def visible(user):
+    """Messages this user may see at all."""
+    if user.role in UNIT:
+        return Message.id.in_(select(Assignment.message_id).where(Assignment.unit_id == user.unit_id))
+    return Message.id.is_not(None)
+
+
+def counts(user) -> dict[str, int]:
+    """Every queue's count for this user, in one query."""
+    queues = queues_for(user)
+    columns = [func.count(Message.id).filter(condition(q.key, user)).label(q.key) for q in queues]
+    row = db.session.execute(select(*columns).where(visible(user))).one()
+    return dict(zip([q.key for q in queues], row, strict=True))
+
+
+SORTS = {
+    "tracking_no": Message.tracking_no, "subject": Message.subject, "channel": Message.channel,
+    "category": Message.category, "region": Message.region, "unit": LeadUnit.name, "status": Message.status,
+    "received": Message.received_at, "due": Lead.due_date,
+}
+
+
+@dataclass(frozen=True)
+class TableFilters:
+    status: str = ""
+    channel: str = ""
+    category: str = ""
+    unit_id: int | None = None
+    region: str = ""
+    warning: str = ""
+    start: date | None = None
+    end: date | None = None
+    q: str = ""
+
+
+def table_query(user, queue: str, filters: TableFilters):
+    lead_join = and_(Lead.message_id == Message.id, Lead.is_lead, Lead.state.in_(["active", "done"]))
+    query = (select(Message, Lead, LeadUnit.name)
+             .outerjoin(Lead, lead_join).outerjoin(LeadUnit, LeadUnit.id == Lead.unit_id)
+             .where(visible(user), condition(queue, user)))
+    for name in ("status", "channel", "category"):
+        if value := getattr(filters, name):
+            query = query.where(getattr(Message, name) == value)
+    if filters.unit_id:
+        query = query.where(Lead.unit_id == filters.unit_id)
+    if filters.region:
+        query = query.where(Message.region.contains(filters.region))
+    if filters.warning:
+        query = query.where(exists().where(OverdueWarning.assignment_id == Lead.id,
+                                           OverdueWarning.due_date == Lead.due_date,
+                                           OverdueWarning.level == filters.warning))
+    if filters.start:
+        query = query.where(Message.received_at >= _utc(filters.start))
+    if filters.end:
+        query = query.where(Message.received_at < _utc(filters.end + timedelta(days=1)))
+    if filters.q:
+        like = f"%{filters.q}%"
+        query = query.where(or_(Message.tracking_no.ilike(like), Message.subject.ilike(like)))
+    return query
+
+
+def page(user, queue: str, filters: TableFilters, *, sort: str, direction: str, number: int, size: int):
+    """(rows, total): rows are (message, lead assignment or None, lead unit name)."""
+    query = table_query(user, queue, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    order = (desc if direction == "desc" else asc)(SORTS.get(sort, Message.received_at))
+    rows = db.session.execute(query.order_by(order, Message.id.desc())
+                              .limit(size).offset((number - 1) * size)).all()
+    return rows, total
+
+
+def _utc(day: date) -> datetime:
+    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))

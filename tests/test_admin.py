@@ -1,0 +1,285 @@
+"""The back office through HTTP: sign-in, the access matrix, queues, the message page and its actions."""
+import re
+
+import pytest
+from sqlalchemy import event, func, select
+
+from portal.extensions import db
+from portal.models import Event, Message, User
+from portal.rules.workflow import Role, Status
+from tests.conftest import on
+from tests.factories import PASSWORD, answered, assigned, submit
+
+
+def sign_in(client, user):
+    """Act as ``user`` from the next request on. The tests' requests share one app context, so
+    Flask-Login's cached user in ``g`` must go too (production has a fresh context per request)."""
+    from flask import g
+
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(user.id), True
+    return client
+
+
+def act(client, message, action, **form):
+    db.session.refresh(message)
+    return client.post(f"/admin/messages/{message.id}/act/{action}", data={"version": message.version, **form})
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+def test_sign_in_out_and_the_lockout(client, city, app):
+    assert client.get("/admin/").status_code == 302
+    wrong = client.post("/admin/login", data={"username": "dispatcher", "password": "nope"})
+    assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.get_data(as_text=True)
+    ok = client.post("/admin/login?next=/admin/?queue=to_assign", data={"username": "Dispatcher", "password": PASSWORD})
+    assert ok.status_code == 302 and ok.headers["Location"] == "/admin/?queue=to_assign"
+    assert client.get("/admin/").status_code == 200
+    client.post("/admin/logout")
+    assert client.get("/admin/").status_code == 302
+    evil = client.post("/admin/login?next=https://evil.example/", data={"username": "dispatcher", "password": PASSWORD})
+    assert evil.headers["Location"] == "/admin/"
+
+    with on("2026-11-24", 10):
+        for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+            client.post("/admin/login", data={"username": "reviewer", "password": "nope"})
+        locked = client.post("/admin/login", data={"username": "reviewer", "password": PASSWORD})
+    assert locked.status_code == 401 and "已被锁定，请于2026年11月24日 10:15后再试" in locked.get_data(as_text=True)
+    with on("2026-11-24", 11):
+        assert client.post("/admin/login", data={"username": "reviewer", "password": PASSWORD}).status_code == 302
+    kinds = db.session.scalars(select(Event.kind).where(Event.message_id.is_(None))).all()
+    assert (kinds.count("login_failed"), kinds.count("login"), kinds.count("logout")) == (6, 3, 1)
+
+
+def test_changing_the_password(client, city):
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    bad = client.post("/admin/password", data={"current": PASSWORD, "new": "short", "repeat": "short"})
+    assert bad.status_code == 422 and "密码至少10位" in bad.get_data(as_text=True)
+    new = {"current": PASSWORD, "new": "a-new-password", "repeat": "a-new-password"}
+    good = client.post("/admin/password", data=new)
+    assert good.status_code == 302 and city.user(Role.HANDLER, "住建局").check_password("a-new-password")
+
+
+def test_session_cookies_are_httponly_and_samesite(app):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+# --- the access matrix --------------------------------------------------------------------------
+
+ROLES = [Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN, (Role.HANDLER, "住建局"),
+         (Role.DEPUTY_HEAD, "住建局"), (Role.PRINCIPAL_HEAD, "住建局"), (Role.HANDLER, "A3区")]
+# The queues each role sees; everyone else gets 404 for a queue that is not theirs.
+QUEUES = {
+    Role.OPERATOR: {"to_screen", "all"},
+    Role.DISPATCHER: {"to_screen", "to_assign", "returns", "extensions", "redo", "all"},
+    Role.REVIEWER: {"to_review", "to_follow_up", "redo", "to_publish", "all"},
+    Role.SUPERVISOR: {"redo", "supervision", "all"},
+    Role.ADMIN: {"all"},
+    Role.HANDLER: {"to_handle", "to_follow_up", "redo", "supervision", "all"},
+    Role.DEPUTY_HEAD: {"extensions", "to_handle", "to_sign", "redo", "supervision", "all"},
+    Role.PRINCIPAL_HEAD: {"extensions", "to_handle", "to_sign", "redo", "supervision", "all"},
+}
+ALL_QUEUES = {"to_screen", "to_assign", "returns", "extensions", "to_handle", "to_sign", "to_review",
+              "to_follow_up", "redo", "supervision", "to_publish", "all"}
+
+
+def _user(city, who):
+    return city.user(*who) if isinstance(who, tuple) else city.user(who)
+
+
+@pytest.mark.parametrize("who", ROLES, ids=str)
+def test_access_matrix(client, city, who):
+    user = _user(city, who)
+    role = Role(user.role)
+    ours = assigned(city, "2026-11-20", unit="住建局")
+    received, _ = submit()
+    sign_in(client, user)
+    for queue in sorted(ALL_QUEUES):
+        expected = 200 if queue in QUEUES[role] else 404
+        assert client.get(f"/admin/?queue={queue}").status_code == expected, queue
+    assert client.get("/admin/counts").status_code == 200
+    assert client.get("/admin/password").status_code == 200
+    in_unit = role not in (Role.HANDLER, Role.DEPUTY_HEAD, Role.PRINCIPAL_HEAD) or user.unit.name == "住建局"
+    assert client.get(f"/admin/messages/{ours.id}").status_code == (200 if in_unit else 404)
+    office = role not in (Role.HANDLER, Role.DEPUTY_HEAD, Role.PRINCIPAL_HEAD)
+    assert client.get(f"/admin/messages/{received.id}").status_code == (200 if office else 404)
+    assert client.get("/admin/calls/new").status_code == (200 if role == Role.OPERATOR else 403)
+    # A move this role may not make is refused whatever is posted.
+    refused = client.post(f"/admin/messages/{received.id}/act/assign", data={"lead": city.units["住建局"].id})
+    assert refused.status_code == (409 if office and role != Role.DISPATCHER else (404 if not office else 409))
+    assert db.session.get(Message, received.id).status == Status.RECEIVED
+
+
+def test_signed_out_every_admin_route_asks_for_sign_in(client, city, app):
+    message = assigned(city, "2026-11-20")
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.login":
+            url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1})[1]
+            method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+            response = client.open(url, method=method)
+            assert response.status_code == 302 and "/admin/login" in response.headers["Location"], url
+
+
+# --- queues -------------------------------------------------------------------------------------
+
+def _queries(client, url) -> int:
+    count = [0]
+
+    def counter(*_):
+        count[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return count[0]
+
+
+@pytest.mark.parametrize("who", [Role.DISPATCHER, (Role.HANDLER, "住建局")], ids=str)
+def test_a_queue_page_makes_the_same_queries_for_10_and_200_rows(client, city, who):
+    def make(n):
+        for _ in range(n):
+            assigned(city, "2026-11-02", category="consult")
+
+    sign_in(client, _user(city, who))
+    make(10)
+    url = "/admin/?queue=all&size=200&sort=due"
+    few = _queries(client, url)
+    make(190)
+    assert _queries(client, url) == few <= 12
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('href="/admin/messages/') == 200
+
+
+def test_queue_tables_filter_sort_page_and_answer_htmx_with_the_table_only(client, city):
+    late = assigned(city, "2026-11-02", category="complaint", subject="迟办的投诉")
+    assigned(city, "2026-11-20", category="consult", subject="新的咨询")
+    from portal.services.reminders import tick
+
+    tick(__import__("datetime").date(2026, 11, 24))
+    sign_in(client, city.user(Role.DISPATCHER))
+    red = client.get("/admin/?queue=all&warning=red").get_data(as_text=True)
+    assert "迟办的投诉" in red and "新的咨询" not in red and "红色预警" in red
+    by_subject = client.get("/admin/?queue=all&q=咨询").get_data(as_text=True)
+    assert "新的咨询" in by_subject and "迟办的投诉" not in by_subject
+    ordered = client.get("/admin/?queue=all&sort=due&dir=asc").get_data(as_text=True)
+    assert ordered.index("迟办的投诉") < ordered.index("新的咨询")
+    assert "超期" in ordered and late.tracking_no in ordered
+    part = client.get("/admin/?queue=all", headers={"HX-Request": "true"})
+    assert part.get_data(as_text=True).lstrip().startswith('<div id="table"') and "HX-Request" in part.headers["Vary"]
+    bad = client.get("/admin/?queue=all&start=yesterday")
+    assert bad.status_code == 400 and "格式不正确" in bad.get_data(as_text=True)
+    counts = client.get("/admin/counts").get_data(as_text=True)
+    assert re.search(r'data-queue="to_assign">0<', counts) and re.search(r'data-queue="all">2<', counts)
+
+
+# --- the message page ---------------------------------------------------------------------------
+
+def test_a_hotline_call_carried_through_by_each_role(client, city):
+    sign_in(client, city.user(Role.OPERATOR))
+    response = client.post("/admin/calls/new", data={
+        "channel": "hotline", "call_time": "2026-11-23T09:30", "category": "complaint", "topic": "环境保护",
+        "region": "A3区", "subject": "餐馆油烟扰民", "body": "楼下餐馆油烟直排，影响居民生活。", "name": "赵敏",
+        "phone": "13811112222", "publish": "yes"})
+    assert response.status_code == 302
+    message = db.session.scalar(select(Message).where(Message.subject == "餐馆油烟扰民"))
+    assert act(client, message, "accept", category="complaint", emergency="no").status_code == 302
+
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert act(client, message, "assign", lead=city.units["住建局"].id).status_code == 302
+    handler = sign_in(client, city.user(Role.HANDLER, "住建局"))
+    assert act(handler, message, "request_return", reason="属生态环境局职责", basis="三定方案").status_code == 302
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert act(client, message, "decide_return", decision="yes").status_code == 302
+    assert act(client, message, "assign", lead=city.units["生态环境局"].id).status_code == 302
+
+    sign_in(client, city.user(Role.HANDLER, "生态环境局"))
+    assert act(client, message, "record_contact", note="已电话联系").status_code == 302
+    assert act(client, message, "request_extension", days="3", reason="需监测").status_code == 302
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert act(client, message, "decide_extension", decision="yes").status_code == 302
+    sign_in(client, city.user(Role.HANDLER, "生态环境局"))
+    assert act(client, message, "submit_reply", handled_on="2026-11-24", result="已整改", basis="大气污染防治法",
+               contact_note="已电话告知", handler_name="钱七", handler_phone="0797-1234567",
+               body="已责令餐馆安装油烟净化设施。", investigation="not_investigated",
+               not_investigated_reason="当场整改，依法不再立案").status_code == 302
+    sign_in(client, city.user(Role.DEPUTY_HEAD, "生态环境局"))
+    assert act(client, message, "sign_off", decision="yes").status_code == 302
+    sign_in(client, city.user(Role.REVIEWER))
+    response = act(client, message, "approve_reply", decision="yes")
+    assert response.status_code == 302
+    sign_in(client, city.user(Role.HANDLER, "生态环境局"))
+    assert act(client, message, "record_follow_up", method="电话", outcome="满意").status_code == 302
+    sign_in(client, city.user(Role.REVIEWER))
+    assert act(client, message, "close").status_code == 302
+    db.session.refresh(message)
+    assert message.status == Status.CLOSED and message.lead_assignment() is None
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    steps = ("热线登记", "交办", "申请退回", "同意退回", "申请延期", "延期审核", "提交答复", "审签", "审核通过",
+             "回访", "办结")
+    assert all(step in page for step in steps)
+
+
+def test_a_refused_move_comes_back_in_place_with_the_input(client, city):
+    message = assigned(city, "2026-11-20", category="consult")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    response = act(client, message, "submit_reply", handled_on="2026-11-24", result="已处理", basis="",
+                   contact_note="已告知", handler_name="钱七", handler_phone="123", body="这是答复正文草稿")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请填写法律法规政策依据" in html and "这是答复正文草稿" in html
+    stale = client.post(f"/admin/messages/{message.id}/act/record_contact", data={"version": 1, "note": "x"})
+    assert stale.status_code == 409 and "已被他人更新" in stale.get_data(as_text=True)
+
+
+def test_petitioner_details_are_masked_and_revealing_them_is_recorded(client, city):
+    message = assigned(city, "2026-11-20", phone="13812345678")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert "138****5678" in page and "13812345678" not in page and "张*" in page
+    shown = client.post(f"/admin/messages/{message.id}/reveal").get_data(as_text=True)
+    assert "13812345678" in shown
+    reveal = db.session.scalar(select(Event).where(Event.kind == "reveal_petitioner"))
+    assert reveal.actor_id == city.user(Role.HANDLER, "住建局").id and reveal.message_id == message.id
+
+
+def test_the_unit_complained_about_never_sees_the_petitioner(client, city):
+    """R9.2 (LN 第十九条)."""
+    from portal.services import dispatch, intake
+
+    with on("2026-11-20"):
+        message, _ = submit(phone="13899998888")
+        intake.accept(message, actor=city.user(Role.OPERATOR), about_unit=city.units["住建局"])
+        dispatch.assign(message, city.units["住建局"], actor=city.user(Role.DISPATCHER))
+    sign_in(client, city.user(Role.PRINCIPAL_HEAD, "住建局"))
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert "13899998888" not in page and "请通过平台办公室" in page
+    assert client.post(f"/admin/messages/{message.id}/reveal").status_code == 403
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert "13899998888" in client.post(f"/admin/messages/{message.id}/reveal").get_data(as_text=True)
+
+
+def test_attachments_download_only_for_those_who_see_the_message(client, city):
+    from portal.services import handling
+
+    message = assigned(city, "2026-11-20", category="complaint")
+    doc = handling.add_attachment(message, actor=city.user(Role.HANDLER, "住建局"), filename="文书.pdf",
+                                  content_type="application/pdf", data=b"%PDF-1.4 test", purpose="investigation_doc")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    got = client.get(f"/admin/attachments/{doc.id}")
+    assert got.status_code == 200 and got.data == b"%PDF-1.4 test"
+    sign_in(client, city.user(Role.HANDLER, "A3区"))
+    assert client.get(f"/admin/attachments/{doc.id}").status_code == 404
+
+
+def test_the_reviewer_publishes_from_the_message_page(client, city):
+    message = answered(city, "2026-11-20", category="consult")
+    sign_in(client, city.user(Role.REVIEWER))
+    response = act(client, message, "publish", subject="公开标题", body="公开正文", reply_text="公开答复")
+    assert response.status_code == 302 and db.session.get(Message, message.id).publication == "published"
+    assert "公开答复" in client.get(f"/messages/{message.id}").get_data(as_text=True)
+
+
+def test_users_are_counted(city):
+    assert db.session.scalar(select(func.count()).select_from(User)) == 14
