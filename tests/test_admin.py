@@ -115,7 +115,8 @@ def test_signed_out_every_admin_route_asks_for_sign_in(client, city, app):
     message = assigned(city, "2026-11-20")
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.login":
-            url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1})[1]
+            url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1, "user_id": 1,
+                              "change": "unlock", "template_id": 1})[1]
             method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
             response = client.open(url, method=method)
             assert response.status_code == 302 and "/admin/login" in response.headers["Location"], url
@@ -283,3 +284,59 @@ def test_the_reviewer_publishes_from_the_message_page(client, city):
 
 def test_users_are_counted(city):
     assert db.session.scalar(select(func.count()).select_from(User)) == 14
+
+
+# --- administration -----------------------------------------------------------------------------
+
+ADMIN_PAGES = ["/admin/units", "/admin/users", "/admin/templates", "/admin/calendar?year=2027"]
+
+
+@pytest.mark.parametrize("who", ROLES, ids=str)
+def test_administration_is_for_the_admin_and_the_policy_for_everyone(client, city, who):
+    user = _user(city, who)
+    sign_in(client, user)
+    for url in ADMIN_PAGES:
+        assert client.get(url).status_code == (200 if user.role == Role.ADMIN else 403), url
+    policy_page = client.get("/admin/policy")
+    assert policy_page.status_code == 200 and "扣 3.0 分" in policy_page.get_data(as_text=True)
+
+
+def test_the_admin_manages_users_but_cannot_lock_themselves_out(client, city):
+    admin = city.user(Role.ADMIN)
+    sign_in(client, admin)
+    bad = client.post("/admin/users", data={"username": "zhao.li", "name": "赵丽", "role": "handler",
+                                             "password": "x" * 12})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "须指定所属单位" in html and 'value="赵丽"' in html
+    ok = client.post("/admin/users", data={"username": "li.na", "name": "李娜", "role": "handler", "password": "x" * 12,
+                                            "unit_id": city.units["A3区"].id})
+    assert ok.status_code == 302
+    self_disable = client.post(f"/admin/users/{admin.id}/disable", follow_redirects=True)
+    assert "不能停用自己的账号" in self_disable.get_data(as_text=True) and admin.active
+    handler = city.user(Role.HANDLER, "住建局")
+    client.post(f"/admin/users/{handler.id}/disable")
+    assert not handler.active
+    sign_in(client, handler)
+    assert client.get("/admin/").status_code == 302, "a disabled account is signed out"
+
+
+def test_unit_contacts_templates_and_the_calendar(client, city):
+    sign_in(client, city.user(Role.ADMIN))
+    unit = city.units["住建局"]
+    client.post("/admin/units", data={"unit_id": unit.id, "leader_name": "周副局长", "leader_phone": "0797-1111111"})
+    assert unit.leader_name == "周副局长"
+    client.post("/admin/templates", data={"title": "物业纠纷", "body": "您好！关于您反映的物业问题……", "category": ""})
+    message = assigned(city, "2026-11-20", category="consult")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+template=\d+)[^"]*"', page).group(1).replace("&amp;", "&")
+    assert "您好！关于您反映的物业问题……</textarea>" in client.get(link).get_data(as_text=True)
+
+    sign_in(client, city.user(Role.ADMIN))
+    calendar = client.get("/admin/calendar?year=2027").get_data(as_text=True)
+    assert "2027年的官方放假安排尚未录入" in calendar
+    late = assigned(city, "2026-12-28", category="complaint")
+    assert late.lead_assignment().due_date.isoformat() == "2027-01-05"
+    client.post("/admin/calendar?year=2027", data={"day": "2027-01-04", "kind": "holiday", "note": "元旦调休"})
+    db.session.refresh(late.lead_assignment())
+    assert late.lead_assignment().due_date.isoformat() == "2027-01-06"

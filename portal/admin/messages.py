@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Attachment, Event, Message
+from ..models import Attachment, Event, Message, ReplyTemplate
 from ..rules.workflow import UNIT, Role
 from ..services import DomainError, intake
 from ..services.common import commit, record
@@ -104,9 +104,22 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
           revealed: bool = False):
     events = db.session.scalars(select(Event).options(selectinload(Event.actor))
                                 .where(Event.message_id == message.id).order_by(Event.id)).all()
-    values = {**actions.defaults(message, current_user), **(request.form.to_dict() if failed else {})}
+    typed = request.form.to_dict() if failed else {}
+    values = {**actions.defaults(message, current_user), **_template_body(), **typed}
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
     return render_template("admin/message.html", message=message, events=events,
                            forms=actions.forms_for(message, current_user), failed=failed, error=error,
                            values=values, revealed=revealed, may_reveal=may_reveal(message),
-                           attachments=attachments, units=actions.unit_choices()), status
+                           attachments=attachments, units=actions.unit_choices(),
+                           reply_templates=_templates_for(message)), status
+
+
+def _templates_for(message):
+    return db.session.scalars(select(ReplyTemplate).where(
+        ReplyTemplate.active, ReplyTemplate.category.in_(["", message.category])).order_by(ReplyTemplate.title)).all()
+
+
+def _template_body() -> dict:
+    """?template=ID starts the reply from a canned text (works without JavaScript)."""
+    template = db.session.get(ReplyTemplate, request.args.get("template", type=int) or 0)
+    return {"body": template.body} if template is not None and template.active else {}

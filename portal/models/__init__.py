@@ -9,6 +9,7 @@ from .handling import (
     OverdueWarning,
     Rating,
     RedoRound,
+    ReplyTemplate,
     ReturnRequest,
     Review,
     SignOff,
@@ -20,6 +21,6 @@ from .people import UNIT_KINDS, Unit, User
 __all__ = [
     "UNIT_KINDS", "Assignment", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
-    "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReturnRequest", "Review", "SignOff",
-    "SupervisionCase", "Unit", "User",
+    "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
+    "SignOff", "SupervisionCase", "Unit", "User",
 ]

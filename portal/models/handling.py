@@ -153,3 +153,15 @@ class Notification(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class ReplyTemplate(db.Model):
+    """A canned reply to start from (R6.2: a starting point only — the reply must still answer the matter)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20), default="")  # empty: any category
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -95,3 +95,25 @@ def set_active(user: User, active: bool, *, actor) -> None:
 def _check_password(password: str) -> None:
     if len(password) < 10:
         raise DomainError("密码至少10位。")
+
+
+UNIT_CONTACT_FIELDS = ("leader_name", "leader_phone", "responsible_name", "responsible_phone", "handler_name",
+                       "handler_phone")
+
+
+def update_unit_contacts(unit: Unit, values: dict, *, actor) -> None:
+    """The unit's 分管领导, 责任人, 承办人 and their phones (LN 第五条)."""
+    changes = {}
+    for name in UNIT_CONTACT_FIELDS:
+        value = (values.get(name) or "").strip()[:40]
+        if value != getattr(unit, name):
+            changes[name] = value
+            setattr(unit, name, value)
+    record(None, "update_unit", actor=actor, unit=unit.name, changes=changes)
+    commit()
+
+
+def unlock(user: User, *, actor) -> None:
+    user.failed_logins, user.locked_until = 0, None
+    record(None, "unlock_user", actor=actor, username=user.username)
+    commit()
