@@ -116,7 +116,7 @@ def test_signed_out_every_admin_route_asks_for_sign_in(client, city, app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.login":
             url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1, "user_id": 1,
-                              "change": "unlock", "template_id": 1})[1]
+                              "change": "unlock", "template_id": 1, "operation": "remind"})[1]
             method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
             response = client.open(url, method=method)
             assert response.status_code == 302 and "/admin/login" in response.headers["Location"], url
@@ -340,3 +340,32 @@ def test_unit_contacts_templates_and_the_calendar(client, city):
     client.post("/admin/calendar?year=2027", data={"day": "2027-01-04", "kind": "holiday", "note": "元旦调休"})
     db.session.refresh(late.lead_assignment())
     assert late.lead_assignment().due_date.isoformat() == "2027-01-06"
+
+
+def test_bulk_assign_and_remind_report_each_item(client, city):
+    from portal.models import Notification
+    from portal.services import intake
+
+    ready = []
+    for _ in range(3):
+        message, _ = submit()
+        intake.accept(message, actor=city.user(Role.OPERATOR))
+        ready.append(message)
+    not_ready, _ = submit()
+    sign_in(client, city.user(Role.DISPATCHER))
+    page = client.get("/admin/?queue=to_assign").get_data(as_text=True)
+    assert "批量交办" in page and page.count('name="ids"') == 3
+    ids = [m.id for m in ready] + [not_ready.id]
+    response = client.post("/admin/bulk/assign", data={"ids": ids, "lead": city.units["A3区"].id},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "已交办A3区 3 件" in html and f"{not_ready.tracking_no}：" in html
+    assert all(db.session.get(Message, m.id).status == Status.ASSIGNED for m in ready)
+    assert db.session.get(Message, not_ready.id).status == Status.RECEIVED
+
+    client.post("/admin/bulk/remind", data={"ids": [ready[0].id]})
+    sms = db.session.scalar(select(Notification).where(Notification.dedupe_key.startswith("manual-remind:")))
+    assert sms.recipient_name == "A3区handler" and ready[0].tracking_no in sms.body
+    assert db.session.scalar(select(Event).where(Event.kind == "remind", Event.message_id == ready[0].id))
+    sign_in(client, city.user(Role.HANDLER, "A3区"))
+    assert client.post("/admin/bulk/remind", data={"ids": [ready[0].id]}).status_code == 403

@@ -1,16 +1,17 @@
 """The work queues as HTMX tables: filter, sort by any column, page; URLs reproduce the view."""
 from datetime import date
 
-from flask import abort, request
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from ..htmx import render
-from ..models import Unit
+from ..models import Message, Unit
 from ..rules.warnings import LEVEL_LABELS, current_level
-from ..rules.workflow import CLOCK_RUNNING, LABELS, Status
+from ..rules.workflow import CLOCK_RUNNING, LABELS, Role, Status
+from ..services import DomainError, dispatch, supervision
 from ..services.common import policy, workdays_between
 from . import bp, queues
 
@@ -31,7 +32,9 @@ def inbox():
     return render("admin/inbox.html", "table", status=400 if errors else 200, queues=available, queue=key,
                   rows=[_row(*row) for row in rows], total=total, page=number, pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
-                  counts=queues.counts(current_user), units=_units(), statuses=LABELS, levels=LEVEL_LABELS)
+                  counts=queues.counts(current_user), units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
+                  bulk=[op for op, roles in BULK_ROLES.items() if current_user.role in roles
+                        and (op != "assign" or key == "to_assign")])
 
 
 @bp.get("/counts")
@@ -78,3 +81,35 @@ def _filters() -> tuple[queues.TableFilters, list[str]]:
     return queues.TableFilters(status=status, channel=args.get("channel", ""), category=args.get("category", ""),
                                unit_id=unit_id, region=args.get("region", "").strip()[:50], warning=warning,
                                q=args.get("q", "").strip()[:50], **dates), errors
+
+
+BULK_ROLES = {"assign": {Role.DISPATCHER}, "remind": {Role.DISPATCHER, Role.SUPERVISOR}}
+
+
+@bp.post("/bulk/<operation>")
+def bulk(operation: str):
+    """The same action on several messages; each item is checked on its own and reported."""
+    if current_user.role not in BULK_ROLES.get(operation, set()):
+        abort(403)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
+    if not ids:
+        flash("请先勾选留言。")
+        return redirect(request.referrer or url_for("admin.inbox"))
+    lead = db.session.get(Unit, request.form.get("lead", type=int) or 0) if operation == "assign" else None
+    if operation == "assign" and lead is None:
+        flash("请选择承办单位。")
+        return redirect(request.referrer or url_for("admin.inbox"))
+    done, failed = [], []
+    for message in db.session.scalars(select(Message).where(Message.id.in_(ids), queues.visible(current_user))):
+        try:
+            if operation == "assign":
+                dispatch.assign(message, lead, actor=current_user)
+            else:
+                supervision.remind(message, actor=current_user)
+            done.append(message.tracking_no)
+        except DomainError as exc:
+            db.session.rollback()
+            failed.append(f"{message.tracking_no}：{exc}")
+    verb = f"交办{lead.name}" if lead else "催办"
+    flash(f"已{verb} {len(done)} 件。" + ("未成功：" + "；".join(failed) if failed else ""))
+    return redirect(request.referrer or url_for("admin.inbox"))

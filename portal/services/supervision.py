@@ -2,10 +2,22 @@
 from datetime import date
 
 from .. import clock
+from ..display import date_cn
 from ..extensions import db
 from ..models import LeaderInstruction, SupervisionCase
 from ..rules.workflow import Action
-from .common import DomainError, NotFound, add_workdays, check_version, commit, flush, move, policy, require_text
+from .common import (
+    DomainError,
+    NotFound,
+    add_workdays,
+    check_version,
+    commit,
+    flush,
+    move,
+    policy,
+    record,
+    require_text,
+)
 
 
 def record_instruction(message, *, actor, leader_name: str, text: str, instructed_on: date,
@@ -81,3 +93,25 @@ def _new_case(message, unit_id, *, reason, method, note, actor, instruction_id=N
                            due_date=add_workdays(clock.today(), rules.supervision_workdays))
     db.session.add(case)
     return case
+
+
+def remind(message, *, actor) -> int:
+    """催办 (R8.1): an SMS to the handlers of every unit still working on the message, recorded."""
+    from ..models import User
+    from ..rules.workflow import CLOCK_RUNNING, Role, Status
+    from .outbox import queue
+
+    if Status(message.status) not in CLOCK_RUNNING:
+        raise DomainError("该留言不在承办单位办理中，无需催办。")
+    sent = 0
+    stamp = clock.now().strftime("%Y%m%d%H%M")
+    for assignment in message.active_assignments():
+        handlers = db.session.query(User).filter_by(unit_id=assignment.unit_id, role=Role.HANDLER, active=True)
+        for user in handlers:
+            if queue(f"manual-remind:{assignment.id}:{user.id}:{stamp}", channel="sms", recipient=user.phone,
+                     name=user.name, message=message,
+                     body=f"催办：留言（{message.tracking_no}）办理期限{date_cn(assignment.due_date)}，请抓紧办理。"):
+                sent += 1
+    record(message, "remind", actor=actor, manual=True, sms=sent)
+    commit()
+    return sent
