@@ -189,6 +189,8 @@ def test_a_hotline_call_carried_through_by_each_role(client, city):
     assert act(client, message, "accept", category="complaint", emergency="no").status_code == 302
 
     sign_in(client, city.user(Role.DISPATCHER))
+    form = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert f'<option value="{city.units["住建局"].id}" >住建局</option>' in form, "the assign form lists the units"
     assert act(client, message, "assign", lead=city.units["住建局"].id).status_code == 302
     handler = sign_in(client, city.user(Role.HANDLER, "住建局"))
     assert act(handler, message, "request_return", reason="属生态环境局职责", basis="三定方案").status_code == 302

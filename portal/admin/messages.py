@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
 from ..rules.workflow import UNIT, Role
@@ -71,7 +72,8 @@ def new_call():
     if current_user.role != Role.OPERATOR:
         abort(403)
     if request.method == "GET":
-        return render_template("admin/new_call.html", values={"call_time": datetime.now().strftime("%Y-%m-%dT%H:%M")})
+        now = clock.local_time(clock.now())  # the operator's clock is China time
+        return render_template("admin/new_call.html", values={"call_time": now.strftime("%Y-%m-%dT%H:%M")})
     form = request.form
     try:
         message, code = intake.record_call(
