@@ -42,13 +42,15 @@ def main(count: int = 320, skip: int = 0, seed: int = 2020) -> None:
     found, labelled, right, detected = evaluate(samples)
     seconds = time.perf_counter() - started
     strict = evaluate(samples, count_real=False)[2]
-    print(f"{len(samples)} messages, {sum(labelled.values())} labelled spans, {seconds * 1000 / len(samples):.1f} ms each")
+    per_message = seconds * 1000 / len(samples)
+    print(f"{len(samples)} messages, {sum(labelled.values())} labelled spans, {per_message:.1f} ms each")
     print(f"{'type':<10} {'labelled':>8} {'recall':>8} {'detected':>9} {'precision':>10} {'(inserted only)':>16}")
     for kind in ("phone", "id_number", "bank_card", "email", "plate", "address", "name"):
         recall = found[kind] / labelled[kind] if labelled[kind] else float("nan")
         precision = right[kind] / detected[kind] if detected[kind] else float("nan")
         only = strict[kind] / detected[kind] if detected[kind] else float("nan")
-        print(f"{TYPES[kind]:<8} {labelled[kind]:>8} {recall:>8.1%} {detected[kind]:>9} {precision:>10.1%} {only:>16.1%}")
+        print(f"{TYPES[kind]:<8} {labelled[kind]:>8} {recall:>8.1%} {detected[kind]:>9} {precision:>10.1%} "
+              f"{only:>16.1%}")
     total_right, total_detected = sum(right.values()), sum(detected.values())
     print(f"{'all':<10} {sum(labelled.values()):>8} {sum(found.values()) / sum(labelled.values()):>8.1%} "
           f"{total_detected:>9} {total_right / total_detected:>10.1%} {sum(strict.values()) / total_detected:>16.1%}")

@@ -10,8 +10,8 @@ from portal.rules.redaction import ID_WEIGHTS, PROVINCES, luhn_ok
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 COMPOUND = ("欧阳", "司马", "诸葛", "上官")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉萍辉斌宇浩凯鹏晨欣怡子涵佳琪雪梅海燕俊"
-ROADS = ("芙蓉路", "人民东路", "解放西路", "五一大道", "韶山北路", "劳动路", "桐梓坡路", "银盆南路", "曙光中路", "建湘路")
-ESTATES = ("景蓉华苑", "阳光花园", "金色家园", "湘江世纪城", "万科城", "芙蓉新村", "锦绣华庭", "碧桂园", "中海国际社区")
+ROADS = "芙蓉路 人民东路 解放西路 五一大道 韶山北路 劳动路 桐梓坡路 银盆南路 曙光中路 建湘路".split()
+ESTATES = "景蓉华苑 阳光花园 金色家园 湘江世纪城 万科城 芙蓉新村 锦绣华庭 碧桂园 中海国际社区".split()
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -81,9 +81,10 @@ def _plate(rng):
 
 
 def _address(rng):
+    flat = f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(101, 2808)}室"
     if rng.random() < 0.5:
-        return f"{rng.choice(ROADS)}{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(101, 2808)}室"
-    return f"{rng.choice(ESTATES)}{rng.randint(1, 40)}栋{rng.randint(1, 6)}单元{rng.randint(101, 2808)}室"
+        return f"{rng.choice(ROADS)}{rng.randint(1, 999)}号{flat}"
+    return f"{rng.choice(ESTATES)}{flat}"
 
 
 # (type, generator, sentence templates: {v} is the labelled value)
@@ -95,8 +96,8 @@ KINDS = [
     ("email", _email, ("可发邮件至{v}。", "邮箱：{v}。")),
     ("plate", _plate, ("车牌号为{v}的车辆长期占道。", "{v}的货车每晚噪音扰民。")),
     ("address", _address, ("我家住{v}。", "地址：{v}。", "我住在{v}，楼下经常积水。")),
-    ("name", _name, ("我叫{v}。", "联系人：{v}。", "业主{v}多次反映无果。", "{v}先生说物业不作为。", "邻居{v}也受影响。",
-                     "我和{v}女士一起去问过。")),
+    ("name", _name, ("我叫{v}。", "联系人：{v}。", "业主{v}多次反映无果。", "{v}先生说物业不作为。",
+                     "邻居{v}也受影响。", "我和{v}女士一起去问过。")),
 ]
 
 

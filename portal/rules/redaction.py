@@ -100,8 +100,8 @@ ADDRESS = re.compile(
     rf"(?:{CN_NUM}单元)?(?:{CN_NUM}(?:楼|层))?(?:{CN_NUM}(?:室|号房|号|户))?"
     rf"|{CN_NUM}(?:栋|幢|号楼){CN_NUM}单元{CN_NUM}(?:室|号)")
 # Words the address pattern may take in before the place itself (it starts as early as it can).
-PLACE_START = re.compile(r"^(?:[^\d]{0,6}?(?:我们是|我是|就在|本人居住|居住在|居住|擅自将|位于|地址为|地址|家住|住在|住址))?"
-                         r"(?:在|到|于|的|将)*")
+LEADS = "我们是|我是|就在|本人居住|居住在|居住|擅自将|位于|地址为|地址|家住|住在|住址"
+PLACE_START = re.compile(rf"^(?:[^\d]{{0,6}}?(?:{LEADS}))?(?:在|到|于|的|将)*")
 
 
 def _addresses(text: str) -> Iterable[Span]:
@@ -123,15 +123,21 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "虞敖巩明佘池查麻苑迟邝")
 COMPOUND = ("欧阳", "司马", "诸葛", "上官", "皇甫", "令狐", "东方", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
             "夏侯", "端木", "独孤", "南宫", "西门")
-CUE_BEFORE = ("我叫", "我是", "本人", "姓名", "名叫", "叫做", "联系人", "业主", "村民", "居民", "家长", "学生", "患者",
-              "老人", "举报人", "投诉人", "反映人", "申请人", "当事人", "委托人", "代理人", "母亲", "父亲", "儿子", "女儿",
-              "丈夫", "妻子", "爱人", "邻居", "同事", "员工", "租户", "房东", "老板", "司机", "师傅", "经办人", "承办人")
-TITLES = ("先生", "女士", "同志", "老师", "师傅", "经理", "主任", "局长", "书记", "科长", "所长", "院长", "校长",
-          "警官", "医生", "律师", "老板", "大爷", "阿姨", "大姐", "大哥", "老人", "主席", "镇长", "村长", "组长", "队长",
-          "总", "董事长", "厂长", "站长", "处长", "区长", "县长", "市长", "副局长", "副主任")
-NOT_AFTER = ("路", "街", "巷", "区", "县", "镇", "乡", "村", "市", "省", "小区", "花园", "大道", "广场", "公司", "苑",
-             "园", "府", "湖", "山", "桥", "江", "河", "中学", "小学", "大学", "学校", "医院", "幼儿园", "社区", "街道",
-             "集团", "酒店", "宾馆", "超市", "商场", "大厦", "公寓", "路口", "站", "港", "湾", "塘", "坪", "城", "阁")
+CUE_BEFORE = tuple((
+    "我叫 我是 本人 姓名 名叫 叫做 联系人 业主 村民 居民 家长 学生 患者 老人 "
+    "举报人 投诉人 反映人 申请人 当事人 委托人 代理人 母亲 父亲 儿子 女儿 丈夫 "
+    "妻子 爱人 邻居 同事 员工 租户 房东 老板 司机 师傅 经办人 承办人"
+).split())
+TITLES = tuple((
+    "先生 女士 同志 老师 师傅 经理 主任 局长 书记 科长 所长 院长 校长 警官 医生 "
+    "律师 老板 大爷 阿姨 大姐 大哥 老人 主席 镇长 村长 组长 队长 总 董事长 厂长 "
+    "站长 处长 区长 县长 市长 副局长 副主任"
+).split())
+NOT_AFTER = tuple((
+    "路 街 巷 区 县 镇 乡 村 市 省 小区 花园 大道 广场 公司 苑 园 府 湖 山 "
+    "桥 江 河 中学 小学 大学 学校 医院 幼儿园 社区 街道 集团 酒店 宾馆 超市 "
+    "商场 大厦 公寓 路口 站 港 湾 塘 坪 城 阁"
+).split())
 # Surnames far more often a common word (和 and, 向 towards, 于 at, 管 manage …): never a name by themselves.
 SURNAMES -= set("和向于管纪项商武房司")
 HAN = r"[\u4e00-\u9fa5]"
@@ -227,10 +233,8 @@ ENDS_NAME = set("也和的在说是等向到了与及对被把从都还就又要
 
 def _trim_given(text: str, start: int, name: str) -> str:
     """A third character belongs to the name unless it is a word of its own (也, 和, 多次 …)."""
-    if len(name) == 3 and name[:1] in SURNAMES:
-        if name[2] in ENDS_NAME or any(text.startswith(word, start + 2) for word in TITLES):
-            return name[:2]
-    return name
+    ends = name[2:3] in ENDS_NAME or any(text.startswith(word, start + 2) for word in TITLES)
+    return name[:2] if len(name) == 3 and name[:1] in SURNAMES and ends else name
 
 
 # --- the petitioner's own details, in any spelling ---------------------------------------------
