@@ -276,12 +276,16 @@ def test_attachments_download_only_for_those_who_see_the_message(client, city):
     assert client.get(f"/admin/attachments/{doc.id}").status_code == 404
 
 
-def test_the_reviewer_publishes_from_the_message_page(client, city):
+def test_the_reviewer_publishes_through_the_review_page(client, city):
     message = answered(city, "2026-11-20", category="consult")
     sign_in(client, city.user(Role.REVIEWER))
-    response = act(client, message, "publish", subject="公开标题", body="公开正文", reply_text="公开答复")
+    assert "公开审核" in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    response = client.post(f"/admin/messages/{message.id}/review", data={
+        "step": "publish", "version": message.version, "subject": "公开标题", "body": "公开正文", "reply": "公开答复"})
     assert response.status_code == 302 and db.session.get(Message, message.id).publication == "published"
     assert "公开答复" in client.get(f"/messages/{message.id}").get_data(as_text=True)
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert client.get(f"/admin/messages/{message.id}/review").status_code == 403
 
 
 def test_users_are_counted(city):

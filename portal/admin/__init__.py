@@ -26,4 +26,4 @@ def queue_navigation():
     return {"queues": queues_for(current_user), "counts": counts(current_user)}
 
 
-from . import auth, inbox, messages, settings  # noqa: E402,F401  (register the routes)
+from . import auth, inbox, messages, review, settings  # noqa: E402,F401  (register the routes)

@@ -80,7 +80,7 @@ def _applies(action, message, user) -> bool:
             a.is_lead and a.unit_id == user.unit_id for a in message.assignments),
         A.ANSWER_SUPERVISION: lambda: bool(_open_cases(message, user.unit_id)),
         A.CLOSE_SUPERVISION: lambda: bool(_open_cases(message)),
-        A.PUBLISH: lambda: message.publication != "published" and message.publish_consent,
+        A.PUBLISH: lambda: False,  # published through the review page (admin/review.py)
         A.WITHHOLD: lambda: message.publication == "pending",
         A.HIDE: lambda: message.publication == "published",
         A.CLOSE: lambda: True, A.ARCHIVE: lambda: True,

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Message, Unit, User
 from ..rules import workdays
 from ..rules.workflow import ROLE_LABELS, Role
-from ..services import dispatch, handling, intake, publication, rating, review
+from ..services import dispatch, handling, intake, publication, rating, redaction, review
 from ..services.common import load_calendar, policy
 from .sample import load
 
@@ -269,9 +269,11 @@ class _Story:
         message = self.message
         if not message.publish_consent:
             return
+        proposal = redaction.propose(message)  # the reviewer accepts what the engine masks
         with self._at(10):
-            publication.publish(message, actor=self.staff[Role.REVIEWER], subject=message.subject,
-                                body=message.body, reply_text=message.replies[-1].body, reply_unit=self.lead.name)
+            publication.publish(message, actor=self.staff[Role.REVIEWER], subject=proposal.public["subject"],
+                                body=proposal.public["body"], reply_text=proposal.public["reply"],
+                                reply_unit=self.lead.name)
 
     def _archive(self):
         with self._at(11, next_day=True):

@@ -2,6 +2,7 @@
 from .audit import Event, RateLimitHit
 from .calendar import CalendarDay, CalendarYear
 from .handling import (
+    CensorRule,
     ExtensionRequest,
     FollowUp,
     LeaderInstruction,
@@ -19,7 +20,7 @@ from .messages import Assignment, Attachment, Message, Petitioner, PublicVersion
 from .people import UNIT_KINDS, Unit, User
 
 __all__ = [
-    "UNIT_KINDS", "Assignment", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
+    "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
     "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
     "SignOff", "SupervisionCase", "Unit", "User",

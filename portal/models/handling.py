@@ -165,3 +165,19 @@ class ReplyTemplate(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CensorRule(db.Model):
+    """An admin's own masking rule, in the spirit of Alaveteli's censor rules."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(200))
+    is_regex: Mapped[bool] = mapped_column(default=False)
+    replacement: Mapped[str] = mapped_column(String(100), default="[已隐去]")
+    scope: Mapped[str] = mapped_column(String(20), default="all")  # all / unit / message
+    unit_id: Mapped[int | None] = fk("unit.id", nullable=True)
+    message_id: Mapped[int | None] = fk("message.id", nullable=True, ondelete="CASCADE")
+    reason: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import RuleViolation
+from .redaction import Style
 from .warnings import LEVEL_ORDER, WarningLevel
 
 PRESETS = ("chizhou", "longnan")
@@ -75,6 +76,7 @@ class Policy:
     supervision_reasons: tuple[Choice, ...]
     supervision_methods: tuple[Choice, ...]
     warning_levels: tuple[WarningLevel, ...]
+    redaction: Style
 
     def channel(self, code: str) -> Channel:
         for channel in self.channels:
@@ -147,6 +149,7 @@ def _build(name: str, raw: dict) -> Policy:
         supervision_reasons=_choices(sup["reasons"]),
         supervision_methods=_choices(sup["methods"]),
         warning_levels=levels,
+        redaction=Style(name=raw["redaction"]["name"], address=raw["redaction"]["address"]),
     )
     _check(policy)
     return policy

@@ -15,7 +15,7 @@ from datetime import date
 import rjieba
 
 TYPES = {"phone": "电话", "id_number": "身份证号", "bank_card": "银行卡号", "email": "电子邮箱", "plate": "车牌号",
-         "address": "地址", "name": "姓名", "petitioner": "诉求人信息", "rule": "管理员规则"}
+         "address": "地址", "name": "姓名", "petitioner": "诉求人信息", "rule": "管理员规则", "manual": "审核员标注"}
 
 
 @dataclass(frozen=True, order=True)
@@ -101,7 +101,7 @@ ADDRESS = re.compile(
     rf"|{CN_NUM}(?:栋|幢|号楼){CN_NUM}单元{CN_NUM}(?:室|号)")
 # Words the address pattern may take in before the place itself (it starts as early as it can).
 LEADS = "我们是|我是|就在|本人居住|居住在|居住|擅自将|位于|地址为|地址|家住|住在|住址"
-PLACE_START = re.compile(rf"^(?:[^\d]{{0,6}}?(?:{LEADS}))?(?:在|到|于|的|将)*")
+PLACE_START = re.compile(rf"^(?:[^\d]{{0,6}}?(?:{LEADS}))?(?:在|到|于|的|将|住)*")
 
 
 def _addresses(text: str) -> Iterable[Span]:
@@ -265,13 +265,13 @@ def detect(text: str, *, petitioner: Iterable[str] = (), rules: Iterable[tuple[s
     for pattern, is_regex in rules:
         compiled = re.compile(pattern if is_regex else re.escape(pattern))
         spans.extend(Span(m.start(), m.end(), "rule", m.group()) for m in compiled.finditer(text) if m.group())
-    return _without_overlaps(spans)
+    return without_overlaps(spans)
 
 
-PRIORITY = ("petitioner", "rule", "id_number", "bank_card", "email", "phone", "plate", "address", "name")
+PRIORITY = ("manual", "petitioner", "rule", "id_number", "bank_card", "email", "phone", "plate", "address", "name")
 
 
-def _without_overlaps(spans: list[Span]) -> list[Span]:
+def without_overlaps(spans: list[Span]) -> list[Span]:
     """Keep the strongest of overlapping spans: by type priority, then length."""
     chosen: list[Span] = []
     for span in sorted(spans, key=lambda s: (PRIORITY.index(s.type), -(s.end - s.start), s.start)):
@@ -282,8 +282,10 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 def masked(span: Span, style: Style) -> str:
     text = span.text
-    if span.type in ("address",):
+    if span.type == "address":
         return style.address
+    if span.type == "manual":
+        return "*" * len(text)
     if span.type == "name" or (span.type == "petitioner" and not re.search(r"\d|@", text)):
         return text[:1] + ("某" if style.name == "surname_mou" else "*" * (len(text) - 1))
     if span.type == "email":

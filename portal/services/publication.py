@@ -16,6 +16,9 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_u
     check_version(message, version)
     if not message.publish_consent:
         raise DomainError("诉求人选择了不公开，该留言不能发布。")
+    from .redaction import check_public_text
+
+    check_public_text(message, {"subject": subject, "body": body, "reply": reply_text})
     public = PublicVersion(message_id=message.id, subject=require_text(subject, "公开标题"),
                            body=require_text(body, "公开正文"), reply_text=require_text(reply_text, "公开答复"),
                            reply_unit=reply_unit, reviewer_id=actor.id)
