@@ -1,4 +1,5 @@
 """`flask --app wsgi …` commands: seed-demo, tick, create-user, calendar."""
+import os
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, create_user, calendar, reindex):
+    for command in (seed_demo, tick, create_user, calendar, reindex, rotate_data_key):
         app.cli.add_command(command)
 
 
@@ -80,6 +81,31 @@ def reindex():
 
         indexed = search.rebuild(search_documents(), progress=advance)
     click.echo(f"已索引 {indexed} 件公开留言。")
+
+
+@click.command("rotate-data-key")
+def rotate_data_key():
+    """Encrypt every petitioner's details with a new key, then drop the old keys."""
+    from flask import current_app
+
+    from . import crypto
+    from .models import Petitioner
+
+    if os.environ.get("WENZHENG_DATA_KEYS"):
+        raise click.ClickException(
+            "密钥来自环境变量 WENZHENG_DATA_KEYS：请把新密钥放在最前面（逗号分隔，旧密钥保留），重启后再运行本命令，"
+            f"完成后删除旧密钥。新密钥可用：{crypto.Fernet.generate_key().decode()}")
+    path = Path(current_app.instance_path) / crypto.KEY_FILE
+    old = crypto.load_keys(Path(current_app.instance_path))
+    new = crypto.Fernet.generate_key().decode()
+    crypto.write_key_file(path, [new, *old])  # old keys stay until every row is re-encrypted
+    crypto.configure([new, *old])
+    with click.progressbar(length=db.session.query(Petitioner).count(), label="重新加密诉求人信息") as bar:
+        count = crypto.rotate_rows(Petitioner.__table__, progress=bar.update)
+    db.session.commit()
+    crypto.write_key_file(path, [new])
+    crypto.configure([new])
+    click.echo(f"已用新密钥重新加密 {count} 位诉求人的信息，旧密钥已删除。")
 
 
 @click.command("create-user")

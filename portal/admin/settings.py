@@ -138,3 +138,26 @@ def _months(year: int):
             day += timedelta(days=1)
         months.append((month, [days[i:i + 7] for i in range(0, len(days), 7)]))
     return months
+
+
+AUDIT_KINDS = {"reveal_petitioner": "查看诉求人信息", "login_failed": "登录失败", "add_censor_rule": "新增隐去规则",
+               "set_user_active": "启用/停用账号", "": "全部操作"}
+
+
+@bp.get("/audit")
+def audit():
+    """Who saw petitioner details, and every other recorded action (R9.4)."""
+    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        abort(403)
+    from sqlalchemy.orm import selectinload
+
+    from ..models import Event, Message
+
+    kind = request.args.get("kind", "reveal_petitioner")
+    page = max(1, request.args.get("page", 1, type=int))
+    query = select(Event, Message.tracking_no).outerjoin(Message, Message.id == Event.message_id)
+    if kind:
+        query = query.where(Event.kind == kind)
+    rows = db.session.execute(query.options(selectinload(Event.actor)).order_by(Event.id.desc())
+                              .limit(50).offset((page - 1) * 50)).all()
+    return render_template("admin/audit.html", rows=rows, kind=kind, kinds=AUDIT_KINDS, page=page)

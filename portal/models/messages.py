@@ -4,6 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import Encrypted
 from ..extensions import db
 from .base import fk, utcnow
 
@@ -66,11 +67,12 @@ class Petitioner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), unique=True)
-    name: Mapped[str] = mapped_column(String(100), default="")
-    phone: Mapped[str] = mapped_column(String(100), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    address: Mapped[str] = mapped_column(String(300), default="")
-    id_number: Mapped[str] = mapped_column(String(100), default="")
+    # Encrypted at rest (portal/crypto.py): never searchable, never in a public projection.
+    name: Mapped[str] = mapped_column(Encrypted, default="")
+    phone: Mapped[str] = mapped_column(Encrypted, default="")
+    email: Mapped[str] = mapped_column(Encrypted, default="")
+    address: Mapped[str] = mapped_column(Encrypted, default="")
+    id_number: Mapped[str] = mapped_column(Encrypted, default="")
 
     message: Mapped[Message] = relationship(back_populates="petitioner")
 

@@ -1,0 +1,106 @@
+"""Confidentiality first (R9.1–R9.3): for messages full of personal data taken through the whole
+workflow, nothing public carries any of it — pages, search results and snippets, feeds, public
+statistics, the public versions, and the search index files on disk."""
+import pytest
+from sqlalchemy import select
+
+from portal import search
+from portal.extensions import db
+from portal.models import PublicVersion
+from portal.rules.workflow import Role
+from portal.services import publication, rating
+from portal.services import redaction as review
+from tests.conftest import on
+from tests.factories import answered
+
+PEOPLE = [
+    {"name": "欧阳娜娜", "phone": "13912345678", "email": "nana.oy@example.com", "id": "110101199003070011",
+     "address": "芙蓉路128号5栋2单元301室", "plate": "湘AD12345", "card": "4111 1111 1111 1111"},
+    {"name": "司马建国", "phone": "0731-88886666", "email": "simajg@163.com", "id": "430104197805121236",
+     "address": "锦绣华庭10栋5单元1653室", "plate": "湘B7K9Q2", "card": "6222 0212 3456 7890 128"},
+]
+BODY = ("我叫{name}，住在{address}，电话{phone}，身份证号{id}，邮箱{email}。我的车{plate}停在楼下被刮，"
+        "保险理赔打到银行卡{card}一直没有到账。小区夜间施工噪音扰民，请尽快处理。")
+
+
+def _private_strings(person):
+    return [person["name"], person["phone"], person["email"], person["id"], person["address"], person["plate"],
+            person["card"], person["phone"].replace("-", ""), person["card"].replace(" ", "")]
+
+
+@pytest.fixture
+def published(city):
+    messages = []
+    for person in PEOPLE:
+        message = answered(city, "2026-11-02", category="complaint", body=BODY.format(**person),
+                           phone="13800000000")
+        p = message.petitioner
+        p.name, p.phone, p.email, p.address, p.id_number = (person["name"], person["phone"], person["email"],
+                                                           person["address"], person["id"])
+        db.session.commit()
+        proposal = review.propose(message)  # the reviewer accepts what the engine proposes
+        publication.publish(message, actor=city.user(Role.REVIEWER), subject=proposal.public["subject"],
+                            body=proposal.public["body"], reply_text=proposal.public["reply"], reply_unit="住建局")
+        with on("2026-11-05"):
+            rating.rate(message, level="satisfied")
+        messages.append(message)
+    return messages
+
+
+def test_public_pages_feeds_and_figures_carry_no_personal_data(client, city, published):
+    urls = ["/", "/messages", "/units", "/feed.atom", f"/units/{city.units['住建局'].id}/feed.atom",
+            "/search?q=噪音扰民", "/search?q=%22噪音扰民%22", "/search?q=银行卡"]
+    urls += [f"/messages/{m.id}" for m in published]
+    pages = {url: client.get(url).get_data(as_text=True) for url in urls}
+    for person in PEOPLE:  # a search page echoes what was typed: that is the searcher's, not a leak
+        for typed in (person["name"], person["phone"]):
+            pages[f"/search?q={typed}"] = client.get(f"/search?q={typed}").get_data(as_text=True).replace(typed, "")
+    assert "噪音扰民" in pages[f"/messages/{published[0].id}"], "the page shows the (masked) message"
+    for person in PEOPLE:
+        for private in _private_strings(person):
+            leaks = [url for url, html in pages.items() if private in html]
+            assert not leaks, f"{private} leaks on {leaks}"
+
+
+def test_searching_for_personal_data_finds_nothing(city, published):
+    for person in PEOPLE:
+        for private in (person["name"], person["phone"], person["id"], person["email"]):
+            assert search.search(f'"{private}"').total == 0, private
+
+
+def test_the_public_versions_hold_no_personal_data(city, published):
+    versions = db.session.scalars(select(PublicVersion)).all()
+    text = " ".join(f"{v.subject} {v.body} {v.reply_text}" for v in versions)
+    assert len(versions) == 2 and "噪音扰民" in text
+    for person in PEOPLE:
+        for private in _private_strings(person):
+            assert private not in text
+
+
+def _index_contents() -> str:
+    """Everything the index files hold, read back through Whoosh (the files are compressed): every
+    stored field and every term of every field."""
+    with search.open_index().reader() as reader:
+        stored = " ".join(str(value) for fields in reader.all_stored_fields() for value in fields.values())
+        terms = " ".join(term.decode() for field, term in reader.all_terms()
+                         if field in ("id", "content", "unit", "category", "topic", "channel"))
+    return stored + " " + terms
+
+
+def test_the_search_index_files_hold_no_personal_data(city, published):
+    contents = _index_contents()
+    assert "噪音扰民" in contents and "13800000000" not in contents
+    for person in PEOPLE:
+        for private in _private_strings(person):
+            assert private not in contents, private
+
+
+def test_the_index_scan_would_see_personal_data_if_it_were_there(app):
+    """The control: the same scan finds a phone and a name that are indexed."""
+    from datetime import datetime
+
+    search.write(add=[search.Document(id=999, subject="对照", body="欧阳娜娜 13912345678", reply="", unit="u",
+                                      category="c", topic="t", channel="w", published=datetime(2026, 1, 1),
+                                      answered=None)])
+    contents = _index_contents()
+    assert "13912345678" in contents and "欧阳娜娜" in contents
