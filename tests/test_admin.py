@@ -294,7 +294,7 @@ def test_users_are_counted(city):
 
 # --- administration -----------------------------------------------------------------------------
 
-ADMIN_PAGES = ["/admin/units", "/admin/users", "/admin/templates", "/admin/calendar?year=2027"]
+ADMIN_PAGES = ["/admin/units", "/admin/users", "/admin/templates", "/admin/calendar?year=2027", "/admin/rules"]
 
 
 @pytest.mark.parametrize("who", ROLES, ids=str)

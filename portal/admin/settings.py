@@ -161,3 +161,29 @@ def audit():
     rows = db.session.execute(query.options(selectinload(Event.actor)).order_by(Event.id.desc())
                               .limit(50).offset((page - 1) * 50)).all()
     return render_template("admin/audit.html", rows=rows, kind=kind, kinds=AUDIT_KINDS, page=page)
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+def censor_rules():
+    """Admin-defined masking rules (literal or regular expression; everywhere, one unit, one message)."""
+    _admin_only()
+    from ..models import CensorRule
+    from ..services import redaction
+
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            redaction.add_rule(pattern=form.get("pattern", ""), is_regex=form.get("is_regex") == "yes",
+                               replacement=form.get("replacement", ""), scope=form.get("scope", "all"),
+                               reason=form.get("reason", ""), unit_id=form.get("unit_id", type=int),
+                               message_id=form.get("message_id", type=int), actor=current_user)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            flash("已添加隐去规则，此后的公开审核将按此规则隐去。")
+            return redirect(url_for("admin.censor_rules"))
+    rules = db.session.scalars(select(CensorRule).where(CensorRule.active).order_by(CensorRule.id.desc())).all()
+    unit_rows = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
+    return render_template("admin/rules.html", rules=rules, units=unit_rows, error=error,
+                           values=request.form), 422 if error else 200
