@@ -1,6 +1,4 @@
 """The work queues as HTMX tables: filter, sort by any column, page; URLs reproduce the view."""
-from datetime import date
-
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +7,7 @@ from .. import clock
 from ..extensions import db
 from ..htmx import render
 from ..models import Message, Unit
+from ..querystring import date_args
 from ..rules.warnings import LEVEL_LABELS, current_level
 from ..rules.workflow import CLOCK_RUNNING, LABELS, Role, Status
 from ..services import DomainError, dispatch, supervision
@@ -67,14 +66,8 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def _filters() -> tuple[queues.TableFilters, list[str]]:
-    args, errors, dates = request.args, [], {}
-    for name, label in (("start", "起始日期"), ("end", "截止日期")):
-        value = args.get(name, "").strip()
-        try:
-            dates[name] = date.fromisoformat(value) if value else None
-        except ValueError:
-            errors.append(f"{label}“{value}”格式不正确，请写成 2026-11-23。")
-            dates[name] = None
+    args, errors = request.args, []
+    dates = date_args(args, errors)
     status = args.get("status", "") if args.get("status", "") in {s.value for s in Status} else ""
     warning = args.get("warning", "") if args.get("warning", "") in LEVEL_LABELS else ""
     unit_id = _int_arg("unit", 0) or None

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import clock, projection, search
 from ..extensions import db
 from ..htmx import render
+from ..querystring import date_args
 from ..services.common import policy
 from . import bp
 from .forms import TOPICS
@@ -89,14 +90,7 @@ def _page() -> int:
 def _list_filters() -> tuple[projection.ListFilters, list[str]]:
     """Filters from the query string; a malformed one is dropped and named in ``errors``."""
     args, errors = request.args, []
-    dates = {}
-    for name, label in (("start", "起始日期"), ("end", "截止日期")):
-        value = args.get(name, "").strip()
-        try:
-            dates[name] = date.fromisoformat(value) if value else None
-        except ValueError:
-            errors.append(f"{label}“{value}”格式不正确，请写成 2026-11-23。")
-            dates[name] = None
+    dates = date_args(args, errors)
     try:
         unit_id = int(args["unit"]) if args.get("unit") else None
     except ValueError:
