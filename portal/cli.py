@@ -18,7 +18,7 @@ from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, create_user, calendar, reindex, rotate_data_key):
+    for command in (seed_demo, tick, create_user, calendar, reindex, rotate_data_key, import_xlsx):
         app.cli.add_command(command)
 
 
@@ -81,6 +81,44 @@ def reindex():
 
         indexed = search.rebuild(search_documents(), progress=advance)
     click.echo(f"已索引 {indexed} 件公开留言。")
+
+
+@click.command("import-xlsx")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--channel", default=None, help="来源渠道代码（默认网上留言渠道）")
+@click.option("--column", "columns", multiple=True, metavar="原列名=字段",
+              help="列对应：字段为 number user subject received body reply answered topic")
+@click.option("--dry-run", is_flag=True, help="只检查，不写入")
+@click.option("--limit", type=int, default=None, help="只导入前 N 行")
+@click.option("--consent-to-publish", is_flag=True, help="来源已公开的数据：视为同意公开")
+def import_xlsx(file: Path, channel, columns, dry_run, limit, consent_to_publish):
+    """Import a channel's spreadsheet (.xlsx, .xls, .csv); re-importing the same file adds nothing."""
+    from .services import importing
+
+    mapping = {}
+    for item in columns:
+        name, _, field_name = item.partition("=")
+        if not field_name:
+            raise click.BadParameter(f"“{item}”应写成 原列名=字段，如 标题=subject。")
+        mapping[name.strip()] = field_name.strip()
+    from .services.common import policy
+
+    try:
+        rows = importing.read_rows(file, mapping)[:limit]
+        with click.progressbar(length=len(rows), label=f"{'检查' if dry_run else '导入'} {file.name}") as bar:
+            report = importing.import_rows(rows, source=file.stem, channel=channel or policy().web_channel,
+                                           actor=SYSTEM, dry_run=dry_run, publish_consent=consent_to_publish,
+                                           progress=bar.update)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"{'可导入' if dry_run else '已导入'} {report.taken} 行（其中已答复 {report.answered} 行）；"
+               f"跳过 {sum(report.skipped.values())} 行" +
+               ("：" + "，".join(f"{why} {n}" for why, n in report.skipped.most_common()) if report.skipped else "。"))
+    if report.units:
+        click.echo("答复单位：" + "，".join(f"{name} {n}" for name, n in report.units.most_common(10)))
+    if report.unknown_units:
+        click.echo("单位表中没有的答复单位（添加后重新导入即可，已导入的不会重复）："
+                   + "，".join(f"{name} {n}" for name, n in report.unknown_units.most_common(10)))
 
 
 @click.command("rotate-data-key")

@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+from ..rules.text import clean
+
 SAMPLE = Path(__file__).with_name("sample.json.gz")
 TOPICS = {  # the labels of 附件2, recognised by keywords of the subject
     "交通运输": ("公交", "地铁", "出租", "交通", "车站", "高速", "停车", "驾", "客运"),
@@ -30,11 +32,6 @@ CATEGORIES = (  # first match wins
 REGION = re.compile(r"A\d+[区县市]")
 
 
-def clean(text) -> str:
-    """Strip the scraped whitespace: tabs and newlines around, \u3000 and \xa0 inside."""
-    text = str(text or "").replace("\xa0", " ").replace("\u3000", " ")
-    text = re.sub(r"[ \t]*\n[\s]*", "\n", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def classify(subject: str, body: str) -> tuple[str, str, str]:

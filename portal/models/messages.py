@@ -12,6 +12,8 @@ from .base import fk, utcnow
 class Message(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
+    # Where an imported message came from (file layout and its row number): re-imports skip it.
+    source_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
     query_code_hash: Mapped[str] = mapped_column(String(255))
     channel: Mapped[str] = mapped_column(String(40), index=True)
     channel_level: Mapped[str] = mapped_column(String(20))  # national / provincial / city (R1.1)
@@ -135,6 +137,7 @@ class Reply(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     message: Mapped[Message] = relationship(back_populates="replies")
+    assignment = relationship("Assignment")
     unit = relationship("Unit")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="reply")
 

@@ -28,7 +28,7 @@ def submit_message(*, category: str, subject: str, body: str, name: str, phone: 
         raise DomainError("请阅读并同意《留言须知》后再提交。")
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
                     address=address, topic=topic, region=region)
-    message, code = _create(fields, channel=policy().web_channel, publish_consent=publish_consent)
+    message, code = new_message(fields, channel=policy().web_channel, publish_consent=publish_consent)
     move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no)
     db.session.add(message)
     commit()
@@ -42,7 +42,7 @@ def record_call(*, actor, channel: str, call_time: datetime, category: str, subj
     policy().channel(channel)
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
                     address=address, topic=topic, region=region)
-    message, code = _create(fields, channel=channel, publish_consent=publish_consent)
+    message, code = new_message(fields, channel=channel, publish_consent=publish_consent)
     message.call_time = clock.china_to_utc(call_time)
     message.operator_id = actor.id
     move(message, Action.RECORD_CALL, actor=actor, channel=channel, tracking_no=message.tracking_no)
@@ -104,7 +104,7 @@ def _clean(**fields) -> dict:
     return fields
 
 
-def _create(fields: dict, *, channel: str, publish_consent: bool) -> tuple[Message, str]:
+def new_message(fields: dict, *, channel: str, publish_consent: bool) -> tuple[Message, str]:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     method = current_app.config["QUERY_CODE_HASH"]
     message = Message(
