@@ -23,6 +23,12 @@ run: $(VENV)/.installed
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Production mode on this machine: gunicorn, 2 workers, on 127.0.0.1:8000 (put nginx in front, see deploy/).
+serve: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[serve]'
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check portal tests wsgi.py
 

@@ -170,4 +170,4 @@ class PublicVersion(db.Model):
     reply_text: Mapped[str] = mapped_column(Text)
     reply_unit: Mapped[str] = mapped_column(String(100), default="")
     reviewer_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the public list sorts by it

@@ -74,6 +74,12 @@ def feed(unit_id: int | None = None):
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
+@bp.get("/ping")
+def ping():
+    """No database, no template: the framework's own ceiling in the page benchmark."""
+    return "ok"
+
+
 @bp.get("/healthz")
 def healthz():
     db.session.execute(select(1))
