@@ -5,47 +5,17 @@ overdue at every warning level), bulk-inserted, then one timed run and a second 
 
 Uses a temporary SQLite database unless a URL is given (e.g. the PostgreSQL test database).
 """
-import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from portal import clock, create_app  # noqa: E402
+from bench.populate import populate  # noqa: E402
+from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Assignment, Message, Unit, User  # noqa: E402
 from portal.services.reminders import tick  # noqa: E402
-
-
-def populate(n: int) -> None:
-    rng = random.Random(5)
-    units = [Unit(name=f"单位{i}", kind="department") for i in range(40)]
-    db.session.add_all(units)
-    db.session.flush()
-    db.session.add_all(User(username=f"h{u.id}", name=f"承办人{u.id}", role="handler", unit_id=u.id,
-                            phone=f"1380000{u.id:04d}", password_hash="x") for u in units)
-    today = clock.today()
-    now = clock.now()
-    messages = [{"tracking_no": f"B{i:09d}", "query_code_hash": "x", "channel": "website", "channel_level": "city",
-                 "category": "complaint", "subject": "噪音扰民", "body": "夜间施工。", "status": "assigned",
-                 "received_at": now, "updated_at": now, "version": 1, "publication": "pending", "redo_round": 0,
-                 "publish_consent": False, "is_emergency": False, "guidance": "", "publication_note": "",
-                 "topic": "", "region": ""} for i in range(n)]
-    db.session.execute(Message.__table__.insert(), messages)
-    ids = db.session.scalars(db.select(Message.id).order_by(Message.id)).all()
-    assignments = []
-    for message_id in ids:
-        due = today + timedelta(days=rng.randint(-20, 10))
-        assignments.append({"message_id": message_id, "unit_id": rng.choice(units).id, "is_lead": True,
-                            "state": "active", "assigned_at": now, "start_date": due - timedelta(days=7),
-                            "clock_start": due - timedelta(days=7), "period_workdays": 5, "due_date": due,
-                            "due_provisional": False, "counted_workdays": 5, "extensions_used": 0,
-                            "delay_explanation": ""})
-    db.session.execute(Assignment.__table__.insert(), assignments)
-    db.session.commit()
 
 
 def main(n: int, url: str | None) -> None:
@@ -63,6 +33,8 @@ def main(n: int, url: str | None) -> None:
             seconds = time.perf_counter() - started
             print(f"tick, {run} run: {seconds:.1f} s ({n / seconds:.0f} messages/s); reminders {report.reminders}, "
                   f"warnings {sum(report.warnings.values())}, notifications {report.notifications}")
+        db.session.rollback()  # end the reading transaction first: drop_all waits for its locks
+        db.session.close()
         db.drop_all()
 
 

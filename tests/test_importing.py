@@ -74,6 +74,9 @@ def test_the_quirks_of_real_channel_files(units, tmp_path):
     assert lamp.subject == "路灯不亮" and lamp.body == "夜里路灯不亮 ，请修复。"
     assert bus.status == Status.CLOSED and bus.replies[0].unit.name == "市交通运输局"
     assert bus.replies[0].handled_on.isoformat() == "2018-05-02"
+    from portal.services.intake import find_by_tracking
+
+    assert find_by_tracking(lamp.tracking_no, "") is None, "imported messages have no query code here"
     assert school.received_at.date().isoformat() == "2018-12-31"  # Excel day 43466 is 2019-01-01, China time
 
 

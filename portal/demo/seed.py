@@ -43,7 +43,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚�
 # How many demo messages end in each state; "overdue-N" are assigned, N working days late.
 PLAN = [("received", 14), ("rejected", 8), ("to_assign", 12), ("assigned", 36), ("overdue-1", 6),
         ("overdue-2", 6), ("overdue-4", 6), ("overdue-8", 4), ("return_requested", 6), ("signoff", 10),
-        ("review", 10), ("answered", 14), ("visited", 14), ("redo", 6), ("closed", 40), ("archived", 20)]
+        ("review", 10), ("answered", 14), ("visited", 14), ("redo", 6), ("closed", 150), ("archived", 60)]
 
 
 def database_is_empty() -> bool:
@@ -159,7 +159,7 @@ class _Story:
             close = policy().deadline(self.sample["category"])
             period = close.decision + close.close if close.close_counts_from_decision else close.close
             back = period + late if late else self.rng.randint(0, max(period - 1, 0))
-        back += self.rng.randint(0, 20) if self.state in ("closed", "archived") else 0
+        back += self.rng.randint(0, 120) if self.state in ("closed", "archived") else 0  # half a year of archive
         return workdays.add_workdays(today, -back, self.calendar) if back else today
 
     def _at(self, hour: int, *, next_day: bool = False):

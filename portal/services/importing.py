@@ -195,7 +195,7 @@ def _import_one(row, *, source, channel, actor, units, seen, report, dry_run, pu
               "phone": "", "email": "", "address": "", "topic": clean(str(row.get("topic") or ""))[:40],
               "region": (re.findall(r"A\d+[区县市]", subject + body) or [""])[0]}
     with clock.frozen(clock.china_to_utc(received)):
-        message, _ = new_message(fields, channel=channel, publish_consent=publish_consent)
+        message, _ = new_message(fields, channel=channel, publish_consent=publish_consent, with_query_code=False)
     message.source_ref, message.received_at = ref, clock.china_to_utc(received)
     message.status = Status.RECEIVED
     db.session.add(message)

@@ -83,7 +83,9 @@ def reject(message: Message, *, actor, reason: str, guidance: str = "", version:
 def find_by_tracking(tracking_no: str, query_code: str) -> Message | None:
     """The message for a tracking number and its query code; None for either wrong."""
     message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no.strip().upper()))
-    if message is None or not check_password_hash(message.query_code_hash, query_code.strip().upper()):
+    if message is None or message.query_code_hash == NO_QUERY_CODE:
+        return None
+    if not check_password_hash(message.query_code_hash, query_code.strip().upper()):
         return None
     return message
 
@@ -104,12 +106,16 @@ def _clean(**fields) -> dict:
     return fields
 
 
-def new_message(fields: dict, *, channel: str, publish_consent: bool) -> tuple[Message, str]:
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+NO_QUERY_CODE = "!"  # imported messages: their citizens track them on the channel they came from
+
+
+def new_message(fields: dict, *, channel: str, publish_consent: bool,
+                with_query_code: bool = True) -> tuple[Message, str]:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8)) if with_query_code else ""
     method = current_app.config["QUERY_CODE_HASH"]
     message = Message(
         tracking_no=_new_tracking_no(),
-        query_code_hash=generate_password_hash(code, method=method),
+        query_code_hash=generate_password_hash(code, method=method) if code else NO_QUERY_CODE,
         channel=channel,
         channel_level=policy().channel(channel).level,
         category=fields["category"],

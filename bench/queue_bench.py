@@ -1,0 +1,69 @@
+"""Admin queue pages at scale: N assigned messages (1,000,000 by default) on PostgreSQL, the queue
+query and the navigation counts timed for the office and for a unit, with filters, sorts and a
+deep page; p50/p95 over repeated runs.
+
+    .venv/bin/python bench/queue_bench.py [N=1000000] [DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+Drops and recreates the tables in that database.
+"""
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.populate import populate  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.admin import queues  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import User  # noqa: E402
+
+VIEWS = [  # (label, queue, filters, sort, direction, page)
+    ("all, newest first", "all", {}, "received", "desc", 1),
+    ("sorted by deadline", "all", {}, "due", "asc", 1),
+    ("filtered by unit", "all", {"unit_id": "UNIT"}, "received", "desc", 1),
+    ("red warnings", "all", {"warning": "red"}, "received", "desc", 1),
+    ("free text", "all", {"q": "公积金"}, "received", "desc", 1),
+    ("page 1,000", "all", {}, "received", "desc", 1000),
+    ("page 20,000 (deep)", "all", {}, "received", "desc", 20000),
+]
+
+
+def main(n: int, url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": tempfile.mkdtemp()})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        units = populate(n)
+        db.session.execute(db.text("ANALYZE")) if db.engine.dialect.name == "postgresql" else None
+        db.session.commit()
+        print(f"{n} messages inserted in {time.perf_counter() - started:.0f} s ({db.engine.dialect.name})")
+        office = db.session.scalar(db.select(User).where(User.role == "dispatcher"))
+        handler = db.session.scalar(db.select(User).where(User.unit_id == units[0].id))
+        print(f"{'view':<24} {'who':<9} {'p50 ms':>8} {'p95 ms':>8}")
+        for who, user in (("office", office), ("unit", handler)):
+            for label, queue, raw, sort, direction, page in VIEWS:
+                filters = queues.TableFilters(**{k: units[0].id if v == "UNIT" else v for k, v in raw.items()})
+                times = []
+                for _ in range(12):
+                    started = time.perf_counter()
+                    queues.page(user, queue, filters, sort=sort, direction=direction, number=page, size=20)
+                    times.append((time.perf_counter() - started) * 1000)
+                print(f"{label:<24} {who:<9} {statistics.median(times):>8.1f} {sorted(times)[-1]:>8.1f}")
+            times = []
+            for _ in range(12):
+                started = time.perf_counter()
+                queues.counts(user)
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"{'navigation counts':<24} {who:<9} {statistics.median(times):>8.1f} {sorted(times)[-1]:>8.1f}")
+        db.session.rollback()  # end the reading transaction first: drop_all waits for its locks
+        db.session.close()
+        db.drop_all()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000,
+         sys.argv[2] if len(sys.argv) > 2 else "postgresql+psycopg://postgres@127.0.0.1:5432/test")
