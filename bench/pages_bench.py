@@ -39,7 +39,7 @@ def main(seconds: int = 10) -> None:
                  ("list, filtered", "/messages?category=other"), ("message", f"/messages/{message}"),
                  ("search word", "/search?q=%E7%89%A9%E4%B8%9A"),
                  ("search phrase", "/search?q=%22%E7%89%A9%E4%B8%9A%E5%85%AC%E5%8F%B8%22")]
-        print(f"gunicorn 2 workers, wrk 2 threads 16 connections {seconds} s each, demo city (212 messages)")
+        print(f"gunicorn 2 workers, wrk 2 threads 16 connections {seconds} s each, the demo city of seed-demo")
         print(f"{'page':<26} {'req/s':>8} {'p95 ms':>8}")
         for name, path in pages:
             out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script),
