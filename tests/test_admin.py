@@ -375,3 +375,15 @@ def test_bulk_assign_and_remind_report_each_item(client, city):
     assert db.session.scalar(select(Event).where(Event.kind == "remind", Event.message_id == ready[0].id))
     sign_in(client, city.user(Role.HANDLER, "A3区"))
     assert client.post("/admin/bulk/remind", data={"ids": [ready[0].id]}).status_code == 403
+
+
+def test_a_huge_queue_counts_up_to_a_cap_and_says_so(client, city, monkeypatch):
+    from portal.admin import queues
+
+    for _ in range(4):
+        assigned(city, "2026-11-20", category="consult")
+    sign_in(client, city.user(Role.DISPATCHER))
+    assert "共 4 件" in client.get("/admin/?queue=all").get_data(as_text=True)
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    page = client.get("/admin/?queue=all&size=20").get_data(as_text=True)
+    assert "共 3+ 件（请用筛选缩小范围）" in page and page.count('href="/admin/messages/') == 4

@@ -27,9 +27,11 @@ def inbox():
     sort, direction = request.args.get("sort", "received"), request.args.get("dir", "desc")
     size = _int_arg("size", 20) if _int_arg("size", 20) in PAGE_SIZES else 20
     number = max(1, _int_arg("page", 1))
-    rows, total = queues.page(current_user, key, filters, sort=sort, direction=direction, number=number, size=size)
+    rows, total, more = queues.page(current_user, key, filters, sort=sort, direction=direction, number=number,
+                                    size=size)
     return render("admin/inbox.html", "table", status=400 if errors else 200, queues=available, queue=key,
-                  rows=[_row(*row) for row in rows], total=total, page=number, pages=max(1, -(-total // size)),
+                  rows=[_row(*row) for row in rows], total=total, more=more, page=number,
+                  pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
                   counts=queues.counts(current_user), units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
                   bulk=[op for op, roles in BULK_ROLES.items() if current_user.role in roles

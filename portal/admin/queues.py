@@ -134,14 +134,20 @@ def table_query(user, queue: str, filters: TableFilters):
     return query
 
 
+COUNT_CAP = 10_000  # above this a queue shows "10,000+": counting a million rows per page is waste
+
+
 def page(user, queue: str, filters: TableFilters, *, sort: str, direction: str, number: int, size: int):
-    """(rows, total): rows are (message, lead assignment or None, lead unit name)."""
+    """(rows, total, more): rows are (message, lead assignment or None, lead unit name); ``more`` when
+    the queue holds over COUNT_CAP messages and ``total`` stopped counting there."""
     query = table_query(user, queue, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    capped = query.order_by(None).with_only_columns(Message.id).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped))
+    more = total > COUNT_CAP
     order = (desc if direction == "desc" else asc)(SORTS.get(sort, Message.received_at))
     rows = db.session.execute(query.order_by(order, Message.id.desc())
                               .limit(size).offset((number - 1) * size)).all()
-    return rows, total
+    return rows, min(total, COUNT_CAP), more
 
 
 def _utc(day: date) -> datetime:
