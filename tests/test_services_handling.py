@@ -214,3 +214,28 @@ def test_an_action_made_on_the_current_version_is_never_a_false_conflict(city):
     handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True, version=message.version)
     review.approve_reply(message, actor=city.user(Role.REVIEWER), version=message.version)
     assert message.status == Status.ANSWERED
+
+
+def test_the_office_records_spot_checks_after_closing(city):
+    """R6.5: 回头看 — the office checks later that the measures were carried out."""
+    message = answered(city, "2026-11-02", category="consult")
+    review.close(message, actor=city.user(Role.REVIEWER))
+    visit = review.spot_check(message, actor=city.user(Role.SUPERVISOR), method="实地查看", outcome="整改到位")
+    assert visit.is_spot_check and message.status == Status.CLOSED
+    assert message.events[-1].kind == "spot_check"
+    with pytest.raises(Forbidden):
+        review.spot_check(message, actor=city.user(Role.HANDLER, "住建局"), method="x", outcome="y")
+
+
+def test_archive_is_refused_without_the_sign_off_record(city):
+    """R10.2: each archived matter keeps its assignment notice, reply and sign-off records."""
+    from portal.extensions import db
+    from portal.models import SignOff
+
+    message = answered(city, "2026-11-02", category="consult")
+    review.close(message, actor=city.user(Role.REVIEWER))
+    db.session.query(SignOff).delete()
+    db.session.commit()
+    with pytest.raises(DomainError, match="归档材料不全"):
+        review.archive(message, actor=city.user(Role.DISPATCHER))
+    assert message.status == Status.CLOSED
