@@ -37,10 +37,6 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 
-def mask_text(text: str) -> str:
-    return text[:1] + "***" if text else ""
-
-
 def atom_time(value: datetime | None) -> str:
     """RFC 3339 in UTC, as Atom wants."""
     return (value or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -63,7 +59,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(workdays_left_label)
     app.add_template_filter(atom_time)
 
-    for mask in (mask_name, mask_phone, mask_text):
+    for mask in (mask_name, mask_phone):
         app.add_template_filter(mask)
 
     @app.context_processor

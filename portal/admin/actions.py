@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import ExtensionRequest, ReturnRequest, SupervisionCase, Unit
+from ..models import SupervisionCase, Unit
 from ..rules.workflow import UNIT, Action, Role, Status, allowed_actions
 from ..services import DomainError, dispatch, handling, intake, publication, review, supervision
 from ..services.common import check_version, policy
@@ -69,9 +69,10 @@ def _applies(action, message, user) -> bool:
         A.REQUEST_RETURN: lambda: mine.is_lead, A.REQUEST_CO_RETURN: lambda: not mine.is_lead,
         A.SUBMIT_CO_OPINION: lambda: not mine.is_lead,
         A.DECIDE_REPORT: lambda: bool(policy().deadline(message.category).decision) and not mine.report_decision,
-        A.DECIDE_CO_RETURN: lambda: bool(_pending_returns(message)),
-        A.APPROVE_RETURN: lambda: bool(_pending_returns(message)),
-        A.DECIDE_EXTENSION: lambda: any(_may_decide_extension(user, r) for r in _pending_extensions(message)),
+        A.DECIDE_CO_RETURN: lambda: bool(dispatch.pending_returns(message)),
+        A.APPROVE_RETURN: lambda: bool(dispatch.pending_returns(message)),
+        A.DECIDE_EXTENSION: lambda: any(handling.may_decide_extension(user, r)
+                                        for r in handling.pending_extensions(message)),
         A.REFUSE_RETURN: lambda: False,  # one form decides both ways (APPROVE_RETURN)
         A.REFUSE_SIGN_OFF: lambda: False,  # likewise with SIGN_OFF
         A.SEND_BACK: lambda: False,  # likewise with APPROVE_REPLY
@@ -86,25 +87,6 @@ def _applies(action, message, user) -> bool:
         A.CLOSE: lambda: True, A.ARCHIVE: lambda: True,
     }
     return checks.get(action, lambda: True)()
-
-
-def _pending_returns(message):
-    return db.session.scalars(select(ReturnRequest).where(
-        ReturnRequest.assignment_id.in_([a.id for a in message.assignments]),
-        ReturnRequest.decision == "pending")).all()
-
-
-def _pending_extensions(message):
-    return db.session.scalars(select(ExtensionRequest).where(
-        ExtensionRequest.assignment_id.in_([a.id for a in message.assignments]),
-        ExtensionRequest.decision == "pending")).all()
-
-
-def _may_decide_extension(user, request) -> bool:
-    approver = policy().extension_approver
-    if approver == Role.DISPATCHER:
-        return user.role == Role.DISPATCHER
-    return user.role in (approver, Role.PRINCIPAL_HEAD) and user.unit_id == request.assignment.unit_id
 
 
 def _open_cases(message, unit_id=None):
@@ -232,12 +214,13 @@ def _assign(message, v, actor, files):
 
 
 def _decide_return(message, v, actor, files):
-    dispatch.decide_return(_pending_returns(message)[0], actor=actor, approve=v.yes("decision"), note=v.get("note"))
+    request = dispatch.pending_returns(message)[0]
+    dispatch.decide_return(request, actor=actor, approve=v.yes("decision"), note=v.get("note"))
     return "已同意退回，请重新交办。" if v.yes("decision") else "已不同意退回，承办单位继续办理。"
 
 
 def _decide_extension(message, v, actor, files):
-    request = next(r for r in _pending_extensions(message) if _may_decide_extension(actor, r))
+    request = next(r for r in handling.pending_extensions(message) if handling.may_decide_extension(actor, r))
     handling.decide_extension(request, actor=actor, approve=v.yes("decision"), note=v.get("note"))
     return "已审批延期申请。"
 

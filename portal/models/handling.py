@@ -118,6 +118,7 @@ class SupervisionCase(db.Model):  # R8.2 督办
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
 
     unit = relationship("Unit")
+    message = relationship("Message")
 
 
 class OverdueWarning(db.Model):  # R8.3 红黄蓝预警: one row per level reached per deadline

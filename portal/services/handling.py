@@ -92,7 +92,8 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
     """CZ: the unit's deputy head approves; LN: the platform office, which tells the citizen."""
     assignment, message = request.assignment, request.assignment.message
     check_version(message, version)
-    _check_extension_approver(actor, assignment.unit_id)
+    if not may_decide_extension(actor, request):
+        raise Forbidden("您无权审批该延期申请。")
     if request.decision != "pending":
         raise DomainError("该延期申请已审批。")
     if approve:
@@ -218,14 +219,18 @@ def _check_extension_limits(assignment, days: int) -> None:
         raise DomainError(f"延期后办理时限将超过{cap}个工作日（含重办），最多还能延期{max(left, 0)}个工作日。")
 
 
-def _check_extension_approver(actor, unit_id: int) -> None:
+def may_decide_extension(actor, request: ExtensionRequest) -> bool:
+    """CZ: the asking unit's deputy head (or its principal head, who stands above); LN: the office."""
     approver = policy().extension_approver
     if approver == Role.DISPATCHER:
-        allowed = actor.role == Role.DISPATCHER
-    else:  # a unit leader of the unit that asked; the principal head stands above the deputy
-        allowed = actor.role in (approver, Role.PRINCIPAL_HEAD) and actor.unit_id == unit_id
-    if not allowed:
-        raise Forbidden("您无权审批该延期申请。")
+        return actor.role == Role.DISPATCHER
+    return actor.role in (approver, Role.PRINCIPAL_HEAD) and actor.unit_id == request.assignment.unit_id
+
+
+def pending_extensions(message: Message) -> list[ExtensionRequest]:
+    return list(db.session.scalars(select(ExtensionRequest).where(
+        ExtensionRequest.assignment_id.in_([a.id for a in message.assignments]),
+        ExtensionRequest.decision == "pending")))
 
 
 def _pending_extension(assignment_id: int) -> bool:

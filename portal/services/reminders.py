@@ -135,12 +135,13 @@ def _warn(assignment, today, staff, existing, outbox, report) -> None:
 
 
 def _supervision_overdue(today, staff, outbox, report) -> None:
-    cases = db.session.scalars(select(SupervisionCase).options(joinedload(SupervisionCase.unit)).where(
+    cases = db.session.scalars(select(SupervisionCase).options(
+        joinedload(SupervisionCase.unit), joinedload(SupervisionCase.message)).where(
         SupervisionCase.closed_at.is_(None), SupervisionCase.answered_at.is_(None),
         SupervisionCase.due_date < today)).all()
     outbox.known |= _keys_of({case.message_id for case in cases})
     for case in cases:
-        message = db.session.get(Message, case.message_id)
+        message = case.message
         for user in staff[None][Role.SUPERVISOR]:
             if outbox.add(f"supervision-overdue:{case.id}:{user.id}", user, message,
                           f"督办超期：{case.unit.name}未在{date_cn(case.due_date)}前反馈留言（{message.tracking_no}）的督办事项。"):

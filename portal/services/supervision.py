@@ -64,7 +64,7 @@ def answer_case(case: SupervisionCase, *, actor, answer: str) -> None:
     if case.closed_at:
         raise DomainError("该督办事项已办结。")
     case.answer, case.answered_by_id, case.answered_at = require_text(answer, "督办反馈"), actor.id, clock.now()
-    move(case_message(case), Action.ANSWER_SUPERVISION, actor=actor, case_id=case.id)
+    move(case.message, Action.ANSWER_SUPERVISION, actor=actor, case_id=case.id)
     commit()
 
 
@@ -72,14 +72,9 @@ def close_case(case: SupervisionCase, *, actor, note: str = "") -> None:
     if case.closed_at:
         raise DomainError("该督办事项已办结。")
     case.closed_at = clock.now()
-    move(case_message(case), Action.CLOSE_SUPERVISION, actor=actor, case_id=case.id, note=note)
+    move(case.message, Action.CLOSE_SUPERVISION, actor=actor, case_id=case.id, note=note)
     commit()
 
-
-def case_message(case: SupervisionCase):
-    from ..models import Message
-
-    return db.session.get(Message, case.message_id)
 
 
 def _new_case(message, unit_id, *, reason, method, note, actor, instruction_id=None) -> SupervisionCase:
