@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
-from . import crypto
+from . import crypto, notify
 from .extensions import csrf, db, login_manager, migrate
 from .rules.policy import load_policy
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(instance))
     app.config.from_mapping(config or {})
     app.extensions["wenzheng_policy"] = load_policy(app.config["WENZHENG_POLICY"])
+    app.extensions["wenzheng_senders"] = notify.senders_from_config(app.config)
     crypto.configure(app.config.get("DATA_KEYS") or crypto.load_keys(instance))
 
     db.init_app(app)

@@ -12,13 +12,13 @@ from .models import Unit
 from .rules.warnings import LEVEL_LABELS
 from .rules.workdays import add_workdays
 from .rules.workflow import staff_label
-from .services import SYSTEM, DomainError, accounts, reminders
+from .services import SYSTEM, DomainError, accounts, outbox, reminders
 from .services import calendar as calendar_service
 from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, create_user, calendar, reindex, rotate_data_key, import_xlsx):
+    for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx):
         app.cli.add_command(command)
 
 
@@ -63,6 +63,17 @@ def tick(today: str | None):
     click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
                f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
                f"待发送通知 {report.notifications} 条。")
+    _echo_delivery(outbox.deliver())
+
+
+@click.command("send-notifications")
+def send_notifications():
+    """Deliver the outbox now (tick does it too); failures are retried later with growing pauses."""
+    _echo_delivery(outbox.deliver())
+
+
+def _echo_delivery(report) -> None:
+    click.echo(f"发送通知：成功 {report.sent} 条，稍后重试 {report.retrying} 条，失败 {report.failed} 条。")
 
 
 @click.command()

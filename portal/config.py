@@ -50,4 +50,24 @@ def from_environment(instance: Path) -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("WENZHENG_LOGIN_LOCK_MINUTES", "15")),
         "SESSION_COOKIE_SECURE": os.environ.get("WENZHENG_SECURE_COOKIES", "") == "1",
         "INSPECTION_OFFICE_EMAIL": os.environ.get("WENZHENG_INSPECTION_EMAIL", "duchashi@example.gov.cn"),
+        **_senders(),
+    }
+
+
+def _senders() -> dict:
+    """How the outbox delivers (portal/notify.py): log by default, SMTP and the SMS gateway when named."""
+    env = os.environ.get
+    return {
+        "SMS_SENDER": env("WENZHENG_SMS_SENDER", "log"),  # log / gateway
+        "SMS_GATEWAY_URL": env("WENZHENG_SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": env("WENZHENG_SMS_GATEWAY_TOKEN", ""),
+        "SMS_SIGN": env("WENZHENG_SMS_SIGN", "问政平台"),
+        "EMAIL_SENDER": env("WENZHENG_EMAIL_SENDER", "log"),  # log / smtp
+        "SMTP_HOST": env("WENZHENG_SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env("WENZHENG_SMTP_PORT", "25")),
+        "SMTP_FROM": env("WENZHENG_SMTP_FROM", "wenzheng@example.gov.cn"),
+        "SMTP_USER": env("WENZHENG_SMTP_USER", ""),
+        "SMTP_PASSWORD": env("WENZHENG_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env("WENZHENG_SMTP_STARTTLS", "") == "1",
+        "NOTIFY_MAX_ATTEMPTS": int(env("WENZHENG_NOTIFY_MAX_ATTEMPTS", "5")),
     }

@@ -128,33 +128,35 @@ def recent_figures(days: int = 30) -> dict:
     """Received, answered, answered on time, satisfaction over the last ``days`` days."""
     since = clock.now() - timedelta(days=days)
     received = db.session.scalar(select(func.count()).where(Message.received_at >= since))
-    answered_rows = _answered_rows(Message.answered_at >= since)
+    answered = answered_rows(Message.answered_at >= since)
     ratings = db.session.scalars(select(Rating.level).where(Rating.rated_at >= since)).all()
-    on_time = sum(1 for row in answered_rows if row.on_time)
-    return {"received": received, "answered": len(answered_rows), "on_time": on_time,
-            "on_time_rate": _rate(on_time, len(answered_rows)), "ratings": len(ratings),
+    on_time = sum(1 for row in answered if row.on_time)
+    return {"received": received, "answered": len(answered), "on_time": on_time,
+            "on_time_rate": _rate(on_time, len(answered)), "ratings": len(ratings),
             "satisfaction": _rate(sum(level in GOOD_RATINGS for level in ratings), len(ratings)), "days": days}
 
 
 @dataclass(frozen=True)
 class _Answered:
+    message_id: int
     unit_id: int
     unit_name: str
     workdays: int
     on_time: bool
 
 
-def _answered_rows(*conditions) -> list[_Answered]:
+def answered_rows(*conditions) -> list[_Answered]:
     """Answered messages with their lead unit's final deadline: one query."""
-    query = (select(Message.received_at, Message.answered_at, Assignment.due_date, Unit.id, Unit.name)
+    query = (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Unit.id, Unit.name)
              .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
                                     Assignment.state == "done"))
              .join(Unit, Unit.id == Assignment.unit_id)
              .where(Message.answered_at.is_not(None), *conditions))
     rows = []
-    for received_at, answered_at, due, unit_id, unit_name in db.session.execute(query):
+    for message_id, received_at, answered_at, due, unit_id, unit_name in db.session.execute(query):
         answered = clock.local_date(answered_at)
-        rows.append(_Answered(unit_id, unit_name, workdays_between(clock.local_date(received_at), answered),
+        workdays = workdays_between(clock.local_date(received_at), answered)
+        rows.append(_Answered(message_id, unit_id, unit_name, workdays,
                               answered <= due))
     return rows
 
@@ -162,7 +164,7 @@ def _answered_rows(*conditions) -> list[_Answered]:
 def unit_figures() -> list[dict]:
     """R11.4, per lead unit: answered, on time, average working days, satisfaction."""
     per_unit: dict[int, list[_Answered]] = defaultdict(list)
-    for row in _answered_rows():
+    for row in answered_rows():
         per_unit[row.unit_id].append(row)
     ratings = db.session.execute(
         select(Assignment.unit_id, Rating.level)

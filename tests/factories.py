@@ -45,12 +45,12 @@ def make_city() -> City:
 
 def submit(*, category: str = "complaint", channel: str | None = None, publish_consent: bool = True,
            subject: str = "小区噪音扰民", body: str = "A3区某小区夜间施工噪音扰民，影响居民休息，请相关部门处理。",
-           phone: str = "13812345678", city: City | None = None) -> tuple[Message, str]:
+           phone: str = "13812345678", name: str = "张三", city: City | None = None) -> tuple[Message, str]:
     if channel is None:
-        return intake.submit_message(category=category, subject=subject, body=body, name="张三", phone=phone,
+        return intake.submit_message(category=category, subject=subject, body=body, name=name, phone=phone,
                                      publish_consent=publish_consent, consent=True, region="A3区")
     return intake.record_call(actor=city.user(Role.OPERATOR), channel=channel, call_time=_now_local(),
-                              category=category, subject=subject, body=body, name="张三", phone=phone,
+                              category=category, subject=subject, body=body, name=name, phone=phone,
                               publish_consent=publish_consent)
 
 
@@ -74,6 +74,11 @@ def assigned(city: City, day: str | date, *, category: str = "complaint", channe
 def answered(city: City, day: str | date, *, unit: str = "住建局", **kwargs) -> Message:
     """Assigned on ``day`` and answered (signed, approved) the same day."""
     message = assigned(city, day, unit=unit, **kwargs)
+    return answer(city, message, day, unit=unit)
+
+
+def answer(city: City, message: Message, day: str | date, *, unit: str = "住建局") -> Message:
+    """The lead unit answers on ``day``; the leader signs and the office approves the same afternoon."""
     with on(day, 14):
         reply(city, message, unit=unit)
         signer = policy().signoff_role(message.channel_level)

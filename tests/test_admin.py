@@ -116,7 +116,8 @@ def test_signed_out_every_admin_route_asks_for_sign_in(client, city, app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.login":
             url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1, "user_id": 1,
-                              "change": "unlock", "template_id": 1, "operation": "remind"})[1]
+                              "change": "unlock", "template_id": 1, "operation": "remind", "period_key": "2026-10",
+                              "unit_id": 1, "metric": "received", "note_id": 1, "fmt": "xlsx"})[1]
             method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
             response = client.open(url, method=method)
             assert response.status_code == 302 and "/admin/login" in response.headers["Location"], url
@@ -378,7 +379,7 @@ def test_bulk_assign_and_remind_report_each_item(client, city):
 
 
 def test_a_huge_queue_counts_up_to_a_cap_and_says_so(client, city, monkeypatch):
-    from portal.admin import queues
+    from portal.services import queues
 
     for _ in range(4):
         assigned(city, "2026-11-20", category="consult")

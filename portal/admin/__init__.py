@@ -21,9 +21,9 @@ def queue_navigation():
     """The queues and their counts on every back-office page (one query)."""
     if not current_user.is_authenticated:
         return {}
-    from .queues import counts, queues_for
+    from ..services.queues import counts, queues_for
 
     return {"queues": queues_for(current_user), "counts": counts(current_user)}
 
 
-from . import auth, inbox, messages, review, settings  # noqa: E402,F401  (register the routes)
+from . import auth, inbox, messages, oversight, reports, review, settings  # noqa: E402,F401  (register the routes)

@@ -10,9 +10,9 @@ from ..models import Message, Unit
 from ..querystring import date_args
 from ..rules.warnings import LEVEL_LABELS, current_level
 from ..rules.workflow import CLOCK_RUNNING, LABELS, Role, Status
-from ..services import DomainError, dispatch, supervision
+from ..services import DomainError, dispatch, queues, supervision
 from ..services.common import policy, workdays_between
-from . import bp, queues
+from . import bp
 
 PAGE_SIZES = (20, 50, 100, 200)
 
@@ -73,7 +73,9 @@ def _filters() -> tuple[queues.TableFilters, list[str]]:
     status = args.get("status", "") if args.get("status", "") in {s.value for s in Status} else ""
     warning = args.get("warning", "") if args.get("warning", "") in LEVEL_LABELS else ""
     unit_id = _int_arg("unit", 0) or None
+    state = args.get("state", "")
     return queues.TableFilters(status=status, channel=args.get("channel", ""), category=args.get("category", ""),
+                               open_only=state in ("open", "running"), running=state == "running",
                                unit_id=unit_id, region=args.get("region", "").strip()[:50], warning=warning,
                                q=args.get("q", "").strip()[:50], **dates), errors
 

@@ -12,9 +12,9 @@ from ..models import Attachment, Event, Message, ReplyTemplate
 from ..rules.workflow import UNIT, Role
 from ..services import DomainError, intake
 from ..services.common import commit, record
+from ..services.queues import visible
 from ..storage import upload_path
 from . import actions, bp
-from .queues import visible
 
 
 def load_visible(message_id: int) -> Message:

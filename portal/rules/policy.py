@@ -9,11 +9,13 @@ from functools import lru_cache
 from importlib import resources
 
 from . import RuleViolation
+from .assessment import Weights
 from .redaction import Style
 from .warnings import LEVEL_ORDER, WarningLevel
 
 PRESETS = ("chizhou", "longnan")
 CHANNEL_LEVELS = ("national", "provincial", "city")
+PROPOSAL_TRIGGERS = ("overdue", "unsatisfied_after_redo", "instruction", "cluster")
 CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
 
 
@@ -77,6 +79,11 @@ class Policy:
     supervision_methods: tuple[Choice, ...]
     warning_levels: tuple[WarningLevel, ...]
     redaction: Style
+    assessment_weights: Weights
+    satisfied_ratings: tuple[str, ...]
+    proposal_reasons: dict[str, str]  # trigger (overdue, unsatisfied_after_redo, instruction, cluster) → reason
+    cluster_size: int
+    cluster_days: int
 
     def channel(self, code: str) -> Channel:
         for channel in self.channels:
@@ -115,7 +122,8 @@ def _choices(rows):
 
 
 def _build(name: str, raw: dict) -> Policy:
-    ext, redo, sup = raw["extension"], raw["redo"], raw["supervision"]
+    ext, redo, sup, rating = raw["extension"], raw["redo"], raw["supervision"], raw["assessment"]
+    proposals = dict(sup["proposals"])
     levels = tuple(WarningLevel(**row) for row in raw["warnings"])
     if [lv.level for lv in levels] != [lv for lv in LEVEL_ORDER if lv in {x.level for x in levels}]:
         raise PolicyError(f"预设 {name}：预警级别须按 {LEVEL_ORDER} 的顺序排列")
@@ -150,6 +158,12 @@ def _build(name: str, raw: dict) -> Policy:
         supervision_methods=_choices(sup["methods"]),
         warning_levels=levels,
         redaction=Style(name=raw["redaction"]["name"], address=raw["redaction"]["address"]),
+        assessment_weights=Weights(on_time=rating["on_time_weight"], satisfaction=rating["satisfaction_weight"],
+                                   first_time=rating["first_time_weight"]),
+        satisfied_ratings=tuple(rating["satisfied_ratings"]),
+        cluster_size=proposals.pop("cluster_size"),
+        cluster_days=proposals.pop("cluster_days"),
+        proposal_reasons=proposals,
     )
     _check(policy)
     return policy
@@ -166,6 +180,11 @@ def _check(policy: Policy) -> None:
     policy.channel(policy.web_channel)
     if not set(policy.redo_ratings) <= {r.code for r in policy.ratings}:
         raise PolicyError(f"预设 {policy.name}：重办评价等级须在评价等级之中")
+    if not set(policy.satisfied_ratings) <= {r.code for r in policy.ratings}:
+        raise PolicyError(f"预设 {policy.name}：考核的满意等级须在评价等级之中")
+    reasons = {c.code for c in policy.supervision_reasons}
+    if set(policy.proposal_reasons) != set(PROPOSAL_TRIGGERS) or not set(policy.proposal_reasons.values()) <= reasons:
+        raise PolicyError(f"预设 {policy.name}：督办建议须为 {PROPOSAL_TRIGGERS} 各指定一个督办事由")
 
 
 @lru_cache

@@ -1,8 +1,23 @@
-"""Queue SMS and email in the outbox. The dedupe key makes a repeated queue a no-op."""
-from sqlalchemy import select
+"""The outbox: SMS and email queued by the actions and by `tick`, delivered by `deliver()`.
 
+Queueing is idempotent (the dedupe key). Delivery takes what is due, hands each notification to
+the channel's sender (portal/notify.py) and retries a failure with growing pauses — 1, 5, 25, 125
+minutes — until NOTIFY_MAX_ATTEMPTS; then the notification is marked failed and shown to the office,
+who can send it again by hand.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from .. import clock
 from ..extensions import db
 from ..models import Message, Notification
+from ..notify import SendError
+from .common import DomainError, commit, record
+
+BATCH = 500
 
 
 def queue(key: str, *, channel: str, recipient: str, body: str, name: str = "", subject: str = "",
@@ -23,3 +38,60 @@ def notify_petitioner(message: Message, key: str, body: str) -> None:
     if petitioner and petitioner.phone:
         queue(f"{key}:{message.id}", channel="sms", recipient=petitioner.phone, name=petitioner.name,
               body=body, message=message)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the ``attempts``-th failure: 1, 5, 25, 125 … minutes."""
+    return timedelta(minutes=5 ** (attempts - 1))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver(now: datetime | None = None, batch: int = BATCH) -> DeliveryReport:
+    """Send everything due now, oldest first, committing after every batch."""
+    now = now or clock.now()
+    report = DeliveryReport()
+    while True:
+        due = db.session.scalars(select(Notification).where(
+            Notification.status == "pending",
+            or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+            .order_by(Notification.id).limit(batch)).all()
+        _send_batch(due, now, report)
+        commit()
+        if len(due) < batch:
+            return report
+
+
+def _send_batch(due: list[Notification], now: datetime, report: DeliveryReport) -> None:
+    senders = current_app.extensions["wenzheng_senders"]
+    most = current_app.config.get("NOTIFY_MAX_ATTEMPTS", 5)
+    for note in due:
+        try:
+            senders[note.channel].send(note.recipient, note.body, subject=note.subject, name=note.recipient_name)
+        except (SendError, OSError) as exc:
+            note.attempts += 1
+            note.last_error = str(exc)[:500]
+            if note.attempts >= most:
+                note.status, note.next_attempt_at = "failed", None
+                report.failed += 1
+            else:
+                note.next_attempt_at = now + backoff(note.attempts)
+                report.retrying += 1
+            continue
+        note.attempts += 1
+        note.status, note.sent_at, note.next_attempt_at, note.last_error = "sent", now, None, ""
+        report.sent += 1
+
+
+def resend(note: Notification, *, actor) -> None:
+    """Send a failed notification again at the next delivery (the office fixed the number or the server)."""
+    if note.status != "failed":
+        raise DomainError("只有发送失败的通知可以重发。")
+    note.status, note.attempts, note.next_attempt_at = "pending", 0, None
+    record(note.message, "resend_notification", actor=actor, notification=note.id, recipient=note.recipient_name)
+    commit()

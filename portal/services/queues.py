@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 from .. import clock
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, ReturnRequest, SupervisionCase, Unit
-from ..rules.workflow import UNIT, Role, Status
+from ..rules.workflow import CLOCK_RUNNING, FINAL, UNIT, Role, Status
+from .common import add_workdays, policy
 
 S = Status
 OFFICE = {Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN}
@@ -32,10 +33,20 @@ def _pending(model, *conditions):
                           Assignment.message_id == Message.id, *conditions)
 
 
+def _lead_due(*conditions):
+    """The message is with units and its lead unit's deadline meets ``conditions``."""
+    running = Message.status.in_([s.value for s in CLOCK_RUNNING])
+    return and_(running, exists().where(Assignment.message_id == Message.id, Assignment.is_lead,
+                                        Assignment.state == "active", *conditions))
+
+
 def condition(key: str, user):
     """The queue's condition on Message for this user."""
     unit_only = (Assignment.unit_id == user.unit_id,) if user.role in UNIT else ()
+    today = clock.today()
     return {
+        "overdue": _lead_due(Assignment.due_date < today),
+        "due_soon": _lead_due(Assignment.due_date >= today, Assignment.due_date <= soon(today)),
         "to_screen": Message.status == S.RECEIVED,
         "to_assign": Message.status == S.TO_ASSIGN,
         "returns": _pending(ReturnRequest),
@@ -65,8 +76,15 @@ QUEUES = (
     Queue("redo", "重办", frozenset({Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, *UNIT})),
     Queue("supervision", "督办", frozenset({Role.SUPERVISOR, *UNIT})),
     Queue("to_publish", "待公开", frozenset({Role.REVIEWER})),
+    Queue("due_soon", "即将到期", frozenset(OFFICE | UNIT)),
+    Queue("overdue", "已超期", frozenset(OFFICE | UNIT)),
     Queue("all", "全部留言", frozenset(OFFICE | UNIT)),
 )
+
+
+def soon(today: date) -> date:
+    """The last day that counts as due soon: the preset's reminder window (R8.1)."""
+    return add_workdays(today, policy().remind_before_workdays)
 
 
 def queues_for(user) -> list[Queue]:
@@ -106,6 +124,8 @@ class TableFilters:
     start: date | None = None
     end: date | None = None
     q: str = ""
+    open_only: bool = False  # not yet closed, refused or archived
+    running: bool = False  # with the units, the clock running
 
 
 def table_query(user, queue: str, filters: TableFilters):
@@ -118,6 +138,10 @@ def table_query(user, queue: str, filters: TableFilters):
             query = query.where(getattr(Message, name) == value)
     if filters.unit_id:
         query = query.where(Lead.unit_id == filters.unit_id)
+    if filters.open_only:
+        query = query.where(Message.status.not_in([s.value for s in FINAL]))
+    if filters.running:
+        query = query.where(Message.status.in_([s.value for s in CLOCK_RUNNING]))
     if filters.region:
         query = query.where(Message.region.contains(filters.region))
     if filters.warning:

@@ -1,0 +1,106 @@
+"""Unit assessment per month or quarter (R8.4; LN 第二十七条, CZ 第十三条). Read-only.
+
+Each figure is kept with the messages behind it, so the office can open any number. What counts:
+- received: lead assignments made in the period (returned ones left out: the unit was relieved);
+- answered / on time: answers approved in the period, on time when by the lead unit's deadline in force;
+- extensions, returns: requests approved in the period;  redo: redo rounds opened in the period;
+- ratings / satisfied: ratings given in the period (satisfied: the preset's satisfied levels);
+- deductions: the points of the warnings raised in the period (R8.3).
+The score is rules/assessment.py's composite_score with the preset's weights.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+
+from ..extensions import db
+from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, Rating, RedoRound, ReturnRequest, Unit
+from ..projection import answered_rows
+from ..rules.assessment import UnitFigures, composite_score
+from ..rules.periods import Period
+from .common import policy
+from .reports import utc_bounds
+
+METRICS = {
+    "received": "交办件数", "answered": "答复件数", "on_time": "按时办结", "extensions": "延期", "returns": "退回",
+    "redo": "重办", "ratings": "评价件数", "satisfied": "满意件数", "deductions": "预警扣分",
+}
+
+
+@dataclass
+class UnitAssessment:
+    unit_id: int
+    unit: str
+    figures: UnitFigures
+    score: float | None
+    messages: dict[str, list[int]]  # metric → ids of the messages behind the figure
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _percent(self.figures.on_time, self.figures.answered)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _percent(self.figures.satisfied, self.figures.ratings)
+
+
+def _percent(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def assess(period: Period) -> list[UnitAssessment]:
+    """Every handling unit's figures and score, best score first (units without a score last)."""
+    pairs, points = _pairs(period)
+    weights = policy().assessment_weights
+    result = []
+    for unit_id, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.kind != "platform",
+                                                                             Unit.active)):
+        messages = {metric: sorted(set(pairs[metric].get(unit_id, []))) for metric in METRICS}
+        counts = {metric: len(pairs[metric].get(unit_id, [])) for metric in METRICS if metric != "deductions"}
+        figures = UnitFigures(**counts, deductions=round(points.get(unit_id, 0.0), 1))
+        result.append(UnitAssessment(unit_id, name, figures, composite_score(figures, weights), messages))
+    result.sort(key=lambda a: (a.score is None, -(a.score or 0), -a.figures.received, a.unit))
+    return result
+
+
+def _pairs(period: Period) -> tuple[dict[str, dict[int, list[int]]], dict[int, float]]:
+    """metric → unit id → message ids (one per counted item), and the deducted points per unit."""
+    start, end = utc_bounds(period)
+    lead = and_(Assignment.message_id == Message.id, Assignment.is_lead, Assignment.state.in_(["active", "done"]))
+    queries = {
+        "received": select(Assignment.unit_id, Assignment.message_id).where(
+            Assignment.is_lead, Assignment.state != "returned", Assignment.assigned_at >= start,
+            Assignment.assigned_at < end),
+        "extensions": _decided(ExtensionRequest, start, end),
+        "returns": _decided(ReturnRequest, start, end),
+        "redo": select(Assignment.unit_id, RedoRound.message_id).join(Message, Message.id == RedoRound.message_id)
+        .join(Assignment, lead).where(RedoRound.opened_at >= start, RedoRound.opened_at < end),
+    }
+    pairs: dict[str, dict[int, list[int]]] = {metric: defaultdict(list) for metric in METRICS}
+    for metric, query in queries.items():
+        for unit_id, message_id in db.session.execute(query):
+            pairs[metric][unit_id].append(message_id)
+    for row in answered_rows(Message.answered_at >= start, Message.answered_at < end):
+        pairs["answered"][row.unit_id].append(row.message_id)
+        if row.on_time:
+            pairs["on_time"][row.unit_id].append(row.message_id)
+    good = set(policy().satisfied_ratings)
+    for unit_id, message_id, level in db.session.execute(
+            select(Assignment.unit_id, Rating.message_id, Rating.level).join(Message, Message.id == Rating.message_id)
+            .join(Assignment, lead).where(Rating.rated_at >= start, Rating.rated_at < end)):
+        pairs["ratings"][unit_id].append(message_id)
+        if level in good:
+            pairs["satisfied"][unit_id].append(message_id)
+    points: dict[int, float] = defaultdict(float)
+    for unit_id, message_id, value in db.session.execute(
+            select(OverdueWarning.unit_id, OverdueWarning.message_id, OverdueWarning.points).where(
+                OverdueWarning.raised_on >= period.start, OverdueWarning.raised_on < period.end)):
+        pairs["deductions"][unit_id].append(message_id)
+        points[unit_id] += value
+    return pairs, points
+
+
+def _decided(model, start, end):
+    return (select(Assignment.unit_id, Assignment.message_id).select_from(model)
+            .join(Assignment, Assignment.id == model.assignment_id)
+            .where(model.decision == "approved", model.decided_at >= start, model.decided_at < end))

@@ -1,0 +1,250 @@
+"""The monthly and quarterly analysis report (R10.1; CZ 第十一条, LN 第二十五条) and the channel
+reconciliation of CZ 第九条(一) (R1.4). Read-only: figures for the report page and its exports.
+
+Text mining runs on masked text (the personal-data detectors of rules/redaction.py), so that no
+phone number, name or address of a citizen reaches the report, the page or the files exported.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from .. import clock, textmining
+from ..extensions import db
+from ..models import Assignment, Message, Petitioner, Rating, Unit
+from ..projection import answered_rows
+from ..rules import redaction
+from ..rules.assessment import rate
+from ..rules.periods import Period
+from ..rules.workflow import Status
+from .common import policy
+
+Lead = aliased(Assignment, name="lead")
+TOP = 12  # rows per breakdown before "其他"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int
+    previous: int
+
+    @property
+    def change(self) -> float | None:
+        """Percentage change against the previous period (None when it had none)."""
+        return round(100 * (self.count - self.previous) / self.previous, 1) if self.previous else None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Example:
+    tracking_no: str
+    subject: str  # masked
+    unit: str
+
+
+@dataclass(frozen=True)
+class HotTopic:
+    word: str
+    messages: int
+    examples: list[Example]
+
+
+@dataclass(frozen=True)
+class SimilarGroup:
+    size: int
+    examples: list[Example]  # every message of the group
+
+
+@dataclass(frozen=True)
+class ChannelBalance:
+    channel: str
+    open_at_start: int
+    received: int
+    closed: int
+    open_at_end: int
+
+    @property
+    def balanced(self) -> bool:  # 对账：上期结转 + 本期受理 − 本期办结 = 期末在办
+        return self.open_at_start + self.received - self.closed == self.open_at_end
+
+
+@dataclass
+class AnalysisReport:
+    period: Period
+    previous: Period
+    received: int
+    previous_received: int
+    answered: int
+    on_time: int
+    on_time_rate: float | None
+    previous_on_time_rate: float | None
+    ratings: int
+    satisfied: int
+    satisfaction_rate: float | None
+    previous_satisfaction_rate: float | None
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    hot_topics: list[HotTopic] = field(default_factory=list)
+    groups: list[SimilarGroup] = field(default_factory=list)
+    reconciliation: list[ChannelBalance] = field(default_factory=list)
+
+    @property
+    def change(self) -> float | None:
+        return Row("", self.received, self.previous_received).change
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    return _utc(period.start), _utc(period.end)
+
+
+def _utc(day: date) -> datetime:
+    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))
+
+
+def analysis(period: Period) -> AnalysisReport:
+    previous = period.previous()
+    current_rows, previous_rows = _volume_rows(period), _volume_rows(previous)
+    on_time, answered = _on_time(period)
+    previous_on_time, previous_answered = _on_time(previous)
+    satisfied, ratings = _satisfaction(period)
+    previous_satisfied, previous_ratings = _satisfaction(previous)
+    report = AnalysisReport(
+        period=period, previous=previous, received=len(current_rows), previous_received=len(previous_rows),
+        answered=answered, on_time=on_time, on_time_rate=_percent(on_time, answered),
+        previous_on_time_rate=_percent(previous_on_time, previous_answered),
+        ratings=ratings, satisfied=satisfied, satisfaction_rate=_percent(satisfied, ratings),
+        previous_satisfaction_rate=_percent(previous_satisfied, previous_ratings))
+    report.breakdowns = _breakdowns(current_rows, previous_rows)
+    report.hot_topics, report.groups = _text_mining(period)
+    report.reconciliation = reconciliation(period)
+    return report
+
+
+def _percent(part: int, whole: int) -> float | None:
+    value = rate(part, whole)
+    return None if value is None else round(100 * value, 1)
+
+
+def _lead_join():
+    return and_(Lead.message_id == Message.id, Lead.is_lead, Lead.state.in_(["active", "done"]))
+
+
+def _volume_rows(period: Period) -> list[tuple]:
+    start, end = utc_bounds(period)
+    return db.session.execute(
+        select(Message.channel, Message.category, Message.topic, Unit.name, Message.region)
+        .outerjoin(Lead, _lead_join()).outerjoin(Unit, Unit.id == Lead.unit_id)
+        .where(Message.received_at >= start, Message.received_at < end)).all()
+
+
+DIMENSIONS = (("channel", "按来源渠道"), ("category", "按诉求类别"), ("topic", "按问题领域"),
+              ("unit", "按承办单位"), ("region", "按地区"))
+
+
+def _breakdowns(current_rows, previous_rows) -> list[Breakdown]:
+    names = {"channel": _channel_name, "category": _category_label}
+    result = []
+    for position, (key, title) in enumerate(DIMENSIONS):
+        blank = "未交办" if key == "unit" else "未填写"
+        label = names.get(key, lambda value, blank=blank: value or blank)
+        now = Counter(label(row[position]) for row in current_rows)
+        before = Counter(label(row[position]) for row in previous_rows)
+        rows = [Row(name, count, before.get(name, 0)) for name, count in now.most_common()]
+        if len(rows) > TOP:
+            shown = {row.label for row in rows[:TOP]}
+            rest = Row("其他", sum(r.count for r in rows[TOP:]), sum(v for k, v in before.items() if k not in shown))
+            rows = [*rows[:TOP], rest]
+        result.append(Breakdown(key, title, rows))
+    return result
+
+
+def _channel_name(code: str) -> str:
+    try:
+        return policy().channel(code).name
+    except ValueError:
+        return code
+
+
+def _category_label(code: str) -> str:
+    try:
+        return policy().category_label(code)
+    except ValueError:
+        return code
+
+
+def _on_time(period: Period) -> tuple[int, int]:
+    start, end = utc_bounds(period)
+    rows = answered_rows(Message.answered_at >= start, Message.answered_at < end)
+    return sum(row.on_time for row in rows), len(rows)
+
+
+def _satisfaction(period: Period) -> tuple[int, int]:
+    start, end = utc_bounds(period)
+    levels = db.session.scalars(select(Rating.level).where(Rating.rated_at >= start, Rating.rated_at < end)).all()
+    good = set(policy().satisfied_ratings)
+    return sum(level in good for level in levels), len(levels)
+
+
+def period_texts(start: datetime, end: datetime) -> list[tuple[str, str, str, str]]:
+    """(tracking number, masked subject, masked body, lead unit) of the messages received in [start, end)."""
+    rows = db.session.execute(
+        select(Message.tracking_no, Message.subject, Message.body, Unit.name, Petitioner)
+        .outerjoin(Lead, _lead_join()).outerjoin(Unit, Unit.id == Lead.unit_id)
+        .outerjoin(Petitioner, Petitioner.message_id == Message.id)
+        .where(Message.received_at >= start, Message.received_at < end).order_by(Message.received_at, Message.id))
+    style = policy().redaction
+    texts = []
+    for number, subject, body, unit, petitioner in rows:
+        own = _details(petitioner)
+        texts.append((number, _masked(subject, style, own), _masked(body, style, own), unit or "未交办"))
+    return texts
+
+
+def _details(petitioner: Petitioner | None) -> list[str]:
+    if petitioner is None:
+        return []
+    return [petitioner.name, petitioner.phone, petitioner.email, petitioner.address, petitioner.id_number]
+
+
+def _masked(text: str, style, own: list[str]) -> str:
+    return redaction.mask(text, redaction.detect(text, petitioner=own), style)
+
+
+def _text_mining(period: Period) -> tuple[list[HotTopic], list[SimilarGroup]]:
+    texts = period_texts(*utc_bounds(period))
+    subjects = [textmining.words(subject) for _, subject, _, _ in texts]
+    bodies = [textmining.words(body) for _, _, body, _ in texts]
+    examples = [Example(number, subject, unit) for number, subject, _, unit in texts]
+    topics = [HotTopic(k.word, k.messages, [examples[i] for i in k.examples])
+              for k in textmining.keywords([s + b for s, b in zip(subjects, bodies, strict=True)])]
+    groups = [SimilarGroup(len(g), [examples[i] for i in g]) for g in textmining.similar_groups(subjects, bodies)]
+    return topics, groups[:20]
+
+
+def reconciliation(period: Period) -> list[ChannelBalance]:
+    """Per channel: carried over, received, closed (办结 or 不予受理), still open — one query."""
+    start, end = utc_bounds(period)
+    done_at = case((Message.status.in_([Status.CLOSED, Status.ARCHIVED]), Message.closed_at),
+                   (Message.status == Status.REJECTED, Message.screened_at), else_=None)
+
+    def open_at(moment):
+        return and_(Message.received_at < moment, or_(done_at.is_(None), done_at >= moment))
+
+    rows = db.session.execute(
+        select(Message.channel,
+               func.count().filter(open_at(start)),
+               func.count().filter(Message.received_at >= start, Message.received_at < end),
+               func.count().filter(done_at >= start, done_at < end),
+               func.count().filter(open_at(end)))
+        .where(Message.received_at < end, or_(done_at.is_(None), done_at >= start))
+        .group_by(Message.channel)).all()
+    found = {row[0]: row[1:] for row in rows}
+    return [ChannelBalance(channel.name, *found.get(channel.code, (0, 0, 0, 0))) for channel in policy().channels]

@@ -1,0 +1,146 @@
+"""What the monthly analysis reads out of the messages (R10.1): hot-topic keywords and groups of
+similar messages written by different citizens (重复、集中反映的事项).
+
+Words come from rjieba's precise mode over the same dictionary as the search index. Keywords are
+ranked by TF-IDF against a background of document frequencies learned once from the 2020 corpus
+(`keyword_idf.txt`, built by `bench/build_keyword_idf.py`), so that words every petition uses
+(反映, 小区, 希望) do not crowd out what this month is about. Similar messages are found by an exact
+Jaccard similarity join with prefix filtering: every pair at or above the threshold is found, and
+only pairs that share a rare word are ever compared.
+"""
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import rjieba
+
+from .search import normalise
+
+WORDLIKE = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]{2,}")
+MASKED_PLACE = re.compile(r"^[a-z]\d*$")  # the data set's masked places: a市, a3区 → "a3"
+STOPWORDS = frozenset("""
+您好 你好 请问 谢谢 感谢 希望 要求 请求 反映 问题 情况 相关 部门 有关 领导 政府 市民 网友 我们 你们 他们 这个 那个
+没有 什么 怎么 为什么 如何 是否 能否 可以 已经 现在 目前 一直 还是 但是 因为 所以 如果 而且 并且 以及 或者 还有
+这些 那些 一个 一些 进行 存在 出现 导致 表示 认为 觉得 知道 时候 之后 以后 以来 其中 自己 大家 这样 那样 非常
+严重 很多 不能 不是 就是 只是 都是 也是 可能 应该 需要 必须 关于 对于 根据 通过 由于 为了 特此 此致 敬礼 尊敬
+书记 市长 县长 区长 处理 解决 答复 回复 留言 投诉 举报 咨询 建议 给予 帮助 一下 今年 去年 今天 年月日 小时
+""".split())
+
+
+def words(text: str) -> list[str]:
+    """Content words of a text in order: two characters or more; no stop words, numbers (dates,
+    masked phone tails) or the data set's masked places."""
+    result = []
+    for run in WORDLIKE.finditer(normalise(text)):
+        for word in rjieba.cut(run.group(), hmm=False):
+            if len(word) > 1 and not word.isdigit() and word not in STOPWORDS and not MASKED_PLACE.match(word):
+                result.append(word)
+    return result
+
+
+@lru_cache
+def background_idf() -> tuple[dict[str, float], float]:
+    """(idf by word, idf of an unseen word) from the packaged background corpus."""
+    lines = resources.files(__package__).joinpath("keyword_idf.txt").read_text("utf-8").splitlines()
+    documents = int(lines[0].split()[1])  # first line: "#documents N"
+    idf = {}
+    for line in lines[1:]:
+        word, df = line.split()
+        idf[word] = math.log(documents / (int(df) + 1))
+    return idf, math.log(documents)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    word: str
+    messages: int  # how many of the period's messages use it
+    score: float
+    examples: tuple[int, ...]  # indexes of up to three messages that use it
+
+
+def keywords(documents: list[list[str]], limit: int = 15) -> list[Keyword]:
+    """The period's hot words, by keyness: messages using the word × log(how much more often the
+    period's messages use it than messages in general). Everyday words score about zero."""
+    idf, unseen = background_idf()
+    total = max(len(documents), 1)
+    used_by: dict[str, list[int]] = defaultdict(list)
+    for index, document in enumerate(documents):
+        for word in dict.fromkeys(document):
+            used_by[word].append(index)
+    floor = max(2, math.ceil(len(documents) * 0.005))  # a hot topic is raised by more than one citizen
+    ranked = [Keyword(word, len(users), len(users) * (math.log(len(users) / total) + idf.get(word, unseen)),
+                      tuple(users[:3]))
+              for word, users in used_by.items() if len(users) >= floor]
+    ranked = [k for k in ranked if k.score > 0]
+    ranked.sort(key=lambda k: (-k.score, k.word))
+    return ranked[:limit]
+
+
+def similar_groups(subjects: list[list[str]], bodies: list[list[str]], *, subject_threshold: float = 0.7,
+                   text_threshold: float = 0.5) -> list[list[int]]:
+    """Groups (indexes, two or more) of messages that are near-duplicates: subjects alike, or the whole
+    text alike. Largest groups first; each group in index order."""
+    whole = [s + b for s, b in zip(subjects, bodies, strict=True)]
+    links = UnionFind(len(subjects))
+    for pair in similar_pairs([set(s) for s in subjects], subject_threshold, minimum=2):
+        links.join(*pair)
+    for pair in similar_pairs([set(w) for w in whole], text_threshold, minimum=4):
+        links.join(*pair)
+    groups = [sorted(members) for members in links.groups() if len(members) > 1]
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    return groups
+
+
+def similar_pairs(sets: list[set[str]], threshold: float, *, minimum: int = 1):
+    """Every pair (i, j) with Jaccard(sets[i], sets[j]) >= threshold; sets smaller than ``minimum``
+    words are left out. PPJoin (Xiao et al. 2008): words ordered rarest first, sets taken smallest
+    first; two sets that reach the threshold share a word among their first |x| - ceil(t·|x|) + 1,
+    and a candidate is dropped as soon as the words left cannot make up the overlap needed."""
+    frequency = Counter(word for s in sets for word in s)
+    ordered = {i: sorted(s, key=lambda w: (frequency[w], w)) for i, s in enumerate(sets) if len(s) >= minimum}
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i in sorted(ordered, key=lambda i: len(ordered[i])):
+        x = ordered[i]
+        overlap: dict[int, int] = {}
+        for px, word in enumerate(x[:len(x) - math.ceil(threshold * len(x)) + 1]):
+            for j, py in index[word]:
+                size = len(ordered[j])
+                if size < threshold * len(x) or overlap.get(j) == -1:
+                    continue
+                needed = math.ceil(threshold / (1 + threshold) * (len(x) + size) - 1e-9)
+                if overlap.get(j, 0) + 1 + min(len(x) - px - 1, size - py - 1) >= needed:
+                    overlap[j] = overlap.get(j, 0) + 1
+                else:
+                    overlap[j] = -1
+            index[word].append((i, px))
+        for j, count in overlap.items():
+            if count > 0 and jaccard(sets[i], sets[j]) >= threshold:
+                yield min(i, j), max(i, j)
+
+
+def jaccard(a: set, b: set) -> float:
+    common = len(a & b)
+    return common / (len(a) + len(b) - common) if a or b else 0.0
+
+
+class UnionFind:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def groups(self) -> list[list[int]]:
+        members: dict[int, list[int]] = defaultdict(list)
+        for item in range(len(self.parent)):
+            members[self.find(item)].append(item)
+        return list(members.values())

@@ -1,0 +1,121 @@
+"""R10.1 the monthly/quarterly analysis report and R1.4 the channel reconciliation, with both exports."""
+from io import BytesIO
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from portal.rules.periods import Period
+from portal.rules.workflow import Role
+from portal.services import intake
+from portal.services.reports import analysis, reconciliation
+from tests.conftest import on
+from tests.factories import assigned
+from tests.oversight_fixture import make_month
+from tests.test_admin import sign_in
+
+NOVEMBER = Period.parse("2026-11")
+
+
+def breakdown(report, key):
+    return {row.label: (row.count, row.previous, row.change) for row in
+            next(b for b in report.breakdowns if b.key == key).rows}
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_volumes_rates_and_change_against_the_previous_month(city, policy_name):
+    make_month(city)
+    report = analysis(NOVEMBER)
+    assert (report.received, report.previous_received, report.change) == (4, 1, 300.0)
+    assert (report.answered, report.on_time, report.on_time_rate) == (1, 1, 100.0)
+    assert (report.ratings, report.satisfied, report.satisfaction_rate) == (2, 1, 50.0)
+    web = {"longnan": "“问政赣州”网站", "chizhou": "市长信箱"}[policy_name]
+    assert breakdown(report, "channel") == {web: (4, 1, 300.0)}
+    assert breakdown(report, "category") == {"投诉": (4, 1, 300.0)}
+    assert breakdown(report, "region") == {"A3区": (4, 1, 300.0)}
+    # the returned message waits to be assigned again: it has no lead unit
+    assert breakdown(report, "unit") == {"住建局": (3, 1, 200.0), "未交办": (1, 0, None)}
+
+
+def test_the_four_identical_complaints_are_one_repeated_matter_and_a_hot_topic(city):
+    month = make_month(city)
+    report = analysis(NOVEMBER)
+    assert [g.size for g in report.groups] == [4]
+    numbers = {e.tracking_no for e in report.groups[0].examples}
+    assert numbers == {m.tracking_no for m in (month.on_time, month.late, month.extended, month.returned)}
+    assert {"噪音", "施工"} <= {t.word for t in report.hot_topics}
+
+
+def test_the_channel_reconciliation_balances(city):
+    make_month(city)
+    rows = {b.channel: b for b in reconciliation(NOVEMBER)}
+    web = rows["“问政赣州”网站"]
+    # October's message was answered but is not closed (办结): it is carried over
+    assert (web.open_at_start, web.received, web.closed, web.open_at_end) == (1, 4, 0, 5)
+    assert all(b.balanced for b in rows.values())
+    assert rows["热线电话"].received == 0
+
+
+def test_closing_and_refusing_count_as_closed_in_their_month(city):
+    from portal.services import review
+
+    month = make_month(city)
+    with on("2026-11-04"):
+        review.close(month.on_time, actor=city.user(Role.REVIEWER))
+    with on("2026-11-05"):
+        refused, _ = intake.submit_message(category="consult", subject="法院判决执行", body="请问法院判决何时执行？",
+                                           name="李四", phone="13700000001", publish_consent=False, consent=True)
+        intake.reject(refused, actor=city.user(Role.OPERATOR), reason="other_organs")
+    december = Period.parse("2026-12")
+    web = {b.channel: b for b in reconciliation(NOVEMBER)}["“问政赣州”网站"]
+    assert (web.open_at_start, web.received, web.closed, web.open_at_end) == (1, 5, 2, 4) and web.balanced
+    later = {b.channel: b for b in reconciliation(december)}["“问政赣州”网站"]
+    assert (later.open_at_start, later.received, later.closed, later.open_at_end) == (4, 0, 0, 4)
+
+
+def test_the_page_and_both_files_hold_the_same_figures(client, city):
+    make_month(city)
+    sign_in(client, city.user(Role.SUPERVISOR))
+    page = client.get("/admin/reports?period=2026-11").get_data(as_text=True)
+    assert "2026年11月" in page and "<svg" in page and 'data-summary="受理留言（件）">4<' in page
+    xlsx = client.get("/admin/reports/2026-11.xlsx")
+    assert xlsx.status_code == 200 and "attachment" in xlsx.headers["Content-Disposition"]
+    book = load_workbook(BytesIO(xlsx.data))
+    assert [row for row in book["概况"].iter_rows(values_only=True)][2] == ("受理留言（件）", "4", "1")
+    assert ("住建局", 3, 1, "+200%") in list(book["按承办单位"].iter_rows(values_only=True))
+    document = Document(BytesIO(client.get("/admin/reports/2026-11.docx").data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "2026年11月，平台共受理网友留言、热线诉求4件，环比增长300%" in text
+    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert ["按时办结率", "100%", "100%"] in cells and ["住建局", "3", "1", "+200%"] in cells
+
+
+def test_a_quarter_report_and_a_bad_period(client, city):
+    make_month(city)
+    sign_in(client, city.user(Role.DISPATCHER))
+    quarter = client.get("/admin/reports?period=2026-Q4").get_data(as_text=True)
+    assert "2026年第四季度" in quarter and 'data-summary="受理留言（件）">5<' in quarter
+    bad = client.get("/admin/reports?period=2026-14")
+    assert bad.status_code == 400 and "报告期应写作" in bad.get_data(as_text=True)
+    assert client.get("/admin/reports/2026-14.xlsx").status_code == 400
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    assert client.get("/admin/reports").status_code == 403
+
+
+def test_no_personal_data_reaches_the_report_or_its_files(client, city):
+    secret_phone, secret_id = "13912345678", "110101199003074514"
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04"):
+        assigned(city, day, name="王小明", phone=secret_phone, subject=f"王小明反映噪音 {secret_phone}",
+                 body=f"我叫王小明，身份证{secret_id}，电话{secret_phone}，家住幸福路12号3栋501室，夜间施工噪音扰民。")
+    sign_in(client, city.user(Role.SUPERVISOR))
+    page = client.get("/admin/reports?period=2026-11").get_data(as_text=True)
+    assert "噪音" in page  # the matter is reported …
+    xlsx = load_workbook(BytesIO(client.get("/admin/reports/2026-11.xlsx").data))
+    sheet_text = " ".join(str(v) for s in xlsx for row in s.iter_rows(values_only=True) for v in row if v)
+    docx = Document(BytesIO(client.get("/admin/reports/2026-11.docx").data))
+    doc_text = " ".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
+    assert "139****5678" in page  # masked as on the public pages
+    assert "<td>5678</td>" not in page and "<td>4514</td>" not in page  # a mask's tail is no hot topic
+    for text in (page, sheet_text, doc_text):  # … but not who wrote it or how to reach them
+        for secret in (secret_phone, secret_id, "王小明", "幸福路12号"):
+            assert secret not in text

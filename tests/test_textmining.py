@@ -1,0 +1,65 @@
+"""R10.1 hot topics and repeated matters: the similarity join is exact, and on the real messages of
+附件3 every subject written more than once is found inside one group."""
+import itertools
+import random
+from collections import defaultdict
+
+import pytest
+
+from portal import textmining
+from tests.test_importing import DATA, needs_data
+
+
+def brute_force(sets, threshold, minimum):
+    return {(i, j) for i, j in itertools.combinations(range(len(sets)), 2)
+            if min(len(sets[i]), len(sets[j])) >= minimum and textmining.jaccard(sets[i], sets[j]) >= threshold}
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 1.0])
+def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_finds(threshold):
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    sets = [set(rng.sample(vocabulary, rng.randint(1, 12))) for _ in range(250)]
+    sets += [set(s) for s in sets[:20]]  # exact duplicates too
+    assert set(textmining.similar_pairs(sets, threshold, minimum=2)) == brute_force(sets, threshold, 2)
+
+
+def test_words_leave_out_stop_words_masked_places_and_single_characters():
+    words = textmining.words("您好，A3区新城小区附近搅拌站噪音扰民的问题")
+    assert words == ["新城", "小区", "附近", "搅拌站", "噪音", "扰民"]
+
+
+def test_keywords_rank_the_matter_of_the_period_above_everyday_words():
+    documents = [textmining.words(text) for text in (
+        ["丽发新城附近搅拌站噪音扰民，影响居民休息"] * 6 + ["小区停车难，希望增加车位"] * 2 +
+        ["学校周边交通拥堵"] * 2)]
+    ranked = [k.word for k in textmining.keywords(documents)]
+    assert ranked.index("搅拌站") < ranked.index("小区") if "小区" in ranked else "搅拌站" in ranked
+    assert "影响" not in ranked[:3]
+
+
+def test_groups_need_two_members_and_come_largest_first():
+    subjects = [textmining.words(s) for s in ("搅拌站噪音扰民", "搅拌站噪音扰民", "搅拌站噪音扰民", "学校周边交通拥堵",
+                                              "学校周边交通拥堵", "路灯不亮")]
+    assert textmining.similar_groups(subjects, [[] for _ in subjects]) == [[0, 1, 2], [3, 4]]
+
+
+@needs_data
+def test_the_repeated_subjects_of_attachment_3_are_found_as_groups():
+    from portal.services.importing import read_rows
+
+    rows = read_rows(DATA / "附件3.xlsx")
+    subjects = [textmining.words(row["subject"]) for row in rows]
+    bodies = [textmining.words(row["body"]) for row in rows]
+    groups = textmining.similar_groups(subjects, bodies)
+    group_of = {index: number for number, group in enumerate(groups) for index in group}
+    repeated = defaultdict(list)
+    for index, row in enumerate(rows):
+        repeated[row["subject"].strip()].append(index)
+    repeated = [indexes for indexes in repeated.values() if len(indexes) > 1]
+    assert len(repeated) == 104  # the data's README: the same subject recurs
+    for indexes in repeated:
+        assert len({group_of.get(i, -1 - i) for i in indexes}) == 1, rows[indexes[0]]["subject"]
+    # and it finds the concentrated matters that are written differently: the 伊景园 parking complaints
+    largest = [rows[i]["subject"] for i in groups[0]]
+    assert len(largest) >= 15 and all("伊景园" in s or "车位" in s for s in largest)
