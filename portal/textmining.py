@@ -27,7 +27,9 @@ STOPWORDS = frozenset("""
 这些 那些 一个 一些 进行 存在 出现 导致 表示 认为 觉得 知道 时候 之后 以后 以来 其中 自己 大家 这样 那样 非常
 严重 很多 不能 不是 就是 只是 都是 也是 可能 应该 需要 必须 关于 对于 根据 通过 由于 为了 特此 此致 敬礼 尊敬
 书记 市长 县长 区长 处理 解决 答复 回复 留言 投诉 举报 咨询 建议 给予 帮助 一下 今年 去年 今天 年月日 小时
+能够 包括 第二 第一 考虑 时间 明显 早上 晚上 每天 地址 隐去 其他 一定 不会 不要 不到 多年 很大 这种 一样 任何
 """.split())
+LIFT = math.log(2)  # a hot word is used at least twice as often as in messages in general
 
 
 def words(text: str) -> list[str]:
@@ -74,7 +76,7 @@ def keywords(documents: list[list[str]], limit: int = 15) -> list[Keyword]:
     ranked = [Keyword(word, len(users), len(users) * (math.log(len(users) / total) + idf.get(word, unseen)),
                       tuple(users[:3]))
               for word, users in used_by.items() if len(users) >= floor]
-    ranked = [k for k in ranked if k.score > 0]
+    ranked = [k for k in ranked if k.score >= k.messages * LIFT]
     ranked.sort(key=lambda k: (-k.score, k.word))
     return ranked[:limit]
 

@@ -41,7 +41,16 @@ def classify(subject: str, body: str) -> tuple[str, str, str]:
     return category, topic, region
 
 
-def build(data_dir: Path, answered: int = 320, open_: int = 200) -> list[dict]:
+CLUSTER = "搅拌站"  # a matter many citizens wrote about in 附件3: the demo's concentrated matter (R8.2, R10.1)
+
+
+def build(data_dir: Path, answered: int = 320, open_: int = 200, cluster: int = 6) -> list[dict]:
+    rows = _rows(data_dir, answered, open_)
+    rows += _cluster(data_dir, {(r["subject"], r["body"]) for r in rows}, cluster)
+    return rows
+
+
+def _rows(data_dir: Path, answered: int, open_: int) -> list[dict]:
     import openpyxl
 
     rows = []
@@ -59,6 +68,24 @@ def build(data_dir: Path, answered: int = 320, open_: int = 200) -> list[dict]:
                          "reply": clean(row[5])[:5000] if has_reply else ""})
             if len([r for r in rows if r["source"] == name]) >= limit:
                 break
+    return rows
+
+
+def _cluster(data_dir: Path, taken: set, limit: int) -> list[dict]:
+    """Messages of 附件3 about one matter, marked so that the demo assigns them in the last weeks."""
+    import openpyxl
+
+    rows = []
+    for row in openpyxl.load_workbook(data_dir / "附件3.xlsx", read_only=True).active.iter_rows(min_row=2,
+                                                                                              values_only=True):
+        subject, body = clean(row[2]), clean(row[4])
+        if CLUSTER in subject and (subject, body) not in taken and len(body) >= 30:
+            taken.add((subject, body))
+            category, topic, region = classify(subject, body)
+            rows.append({"source": "附件3.xlsx", "no": str(row[0]), "subject": subject[:200], "body": body[:5000],
+                         "category": category, "topic": topic, "region": region, "reply": "", "cluster": True})
+        if len(rows) == limit:
+            break
     return rows
 
 

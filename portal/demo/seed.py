@@ -60,10 +60,13 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str]]:
     db.session.commit()
     samples = load()
     answered = [s for s in samples if s["reply"]]
-    open_ = [s for s in samples if not s["reply"]]
+    open_ = [s for s in samples if not s["reply"] and not s.get("cluster")]
+    cluster = [s for s in samples if s.get("cluster")]  # similar messages, assigned lately (督办建议, 分析报告)
     for state, count in PLAN:
         for _ in range(count):
             pool = answered if state in ("answered", "visited", "closed", "archived", "redo") else open_
+            if state == "assigned" and cluster:
+                pool = cluster
             _Story(state, pool.pop(), rng, units, staff).tell()
     example_unit = units["市住房和城乡建设局"]
     accounts = []

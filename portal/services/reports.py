@@ -220,8 +220,9 @@ def _masked(text: str, style, own: list[str]) -> str:
 
 def _text_mining(period: Period) -> tuple[list[HotTopic], list[SimilarGroup]]:
     texts = period_texts(*utc_bounds(period))
-    subjects = [textmining.words(subject) for _, subject, _, _ in texts]
-    bodies = [textmining.words(body) for _, _, body, _ in texts]
+    placeholder = policy().redaction.address  # masked addresses are no topic
+    subjects = [textmining.words(subject.replace(placeholder, " ")) for _, subject, _, _ in texts]
+    bodies = [textmining.words(body.replace(placeholder, " ")) for _, _, body, _ in texts]
     examples = [Example(number, subject, unit) for number, subject, _, unit in texts]
     topics = [HotTopic(k.word, k.messages, [examples[i] for i in k.examples])
               for k in textmining.keywords([s + b for s, b in zip(subjects, bodies, strict=True)])]
