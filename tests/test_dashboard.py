@@ -69,3 +69,22 @@ def test_the_office_runs_the_scheduled_job_from_the_dashboard(client, city, over
     assert response.status_code == 200 and "已运行" in text and "转督查室 1" in text
     sign_in(client, city.user(Role.DISPATCHER))
     assert client.post("/admin/tick").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/admin/dashboard", "/admin/assessment?period=2026-11", "/admin/reports?period=2026-11",
+                                 "/admin/proposals", "/admin/outbox"])
+def test_oversight_pages_make_the_same_number_of_queries_for_few_and_many_messages(client, city, url):
+    from tests.test_admin import _queries
+
+    sign_in(client, city.user(Role.SUPERVISOR))
+
+    def measured(n):
+        for i in range(n):
+            assigned(city, f"2026-11-0{2 + i % 3}", unit=("住建局", "生态环境局", "A3区")[i % 3])
+        tick(date(2026, 11, 13))
+        with on("2026-11-13"):
+            return _queries(client, url)
+
+    few = measured(2)
+    many = measured(10)
+    assert few == many and many <= 25, (few, many)

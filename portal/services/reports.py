@@ -1,10 +1,12 @@
 """The monthly and quarterly analysis report (R10.1; CZ 第十一条, LN 第二十五条) and the channel
 reconciliation of CZ 第九条(一) (R1.4). Read-only: figures for the report page and its exports.
 
-Text mining runs on masked text (the personal-data detectors of rules/redaction.py), so that no
-phone number, name or address of a citizen reaches the report, the page or the files exported.
+What the report shows of the messages is masked (the personal-data detectors of rules/redaction.py,
+with each petitioner's own details), so that no phone number, name or address of a citizen reaches
+the report, the page or the files exported.
 """
-from collections import Counter
+import hashlib
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -193,41 +195,82 @@ def _satisfaction(period: Period) -> tuple[int, int]:
     return sum(level in good for level in levels), len(levels)
 
 
-def period_texts(start: datetime, end: datetime) -> list[tuple[str, str, str, str]]:
-    """(tracking number, masked subject, masked body, lead unit) of the messages received in [start, end)."""
+@dataclass(frozen=True)
+class _Text:
+    id: int
+    tracking_no: str
+    subject: str
+    body: str
+    unit: str
+
+
+def period_texts(start: datetime, end: datetime) -> list[_Text]:
+    """The messages received in [start, end), in order, with their lead unit — as written (not masked)."""
     rows = db.session.execute(
-        select(Message.tracking_no, Message.subject, Message.body, Unit.name, Petitioner)
+        select(Message.id, Message.tracking_no, Message.subject, Message.body, Unit.name)
         .outerjoin(Lead, _lead_join()).outerjoin(Unit, Unit.id == Lead.unit_id)
-        .outerjoin(Petitioner, Petitioner.message_id == Message.id)
         .where(Message.received_at >= start, Message.received_at < end).order_by(Message.received_at, Message.id))
-    style = policy().redaction
-    texts = []
-    for number, subject, body, unit, petitioner in rows:
-        own = _details(petitioner)
-        texts.append((number, _masked(subject, style, own), _masked(body, style, own), unit or "未交办"))
-    return texts
+    return [_Text(*row[:4], row[4] or "未交办") for row in rows]
 
 
-def _details(petitioner: Petitioner | None) -> list[str]:
-    if petitioner is None:
-        return []
-    return [petitioner.name, petitioner.phone, petitioner.email, petitioner.address, petitioner.id_number]
+HOT_TOPICS, GROUPS, GROUP_EXAMPLES = 15, 20, 12
+_mined: OrderedDict[str, tuple] = OrderedDict()  # content digest → (keywords, groups); a few months' worth
 
 
-def _masked(text: str, style, own: list[str]) -> str:
-    return redaction.mask(text, redaction.detect(text, petitioner=own), style)
+def _mine(texts: list[_Text]) -> tuple[list[textmining.Keyword], list[list[int]]]:
+    """Keywords and groups of similar messages by index, computed once per content of the period:
+    the page and its two files ask for the same month, and segmenting a month takes seconds."""
+    digest = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        digest.update(f"{text.id}\x1f{text.subject}\x1f{text.body}\x1e".encode())
+    key = f"{policy().name}:{digest.hexdigest()}"
+    if key not in _mined:
+        subjects = [textmining.words(text.subject) for text in texts]
+        bodies = [textmining.words(text.body) for text in texts]
+        whole = [s + b for s, b in zip(subjects, bodies, strict=True)]
+        _mined[key] = (textmining.keywords(whole, limit=3 * HOT_TOPICS),
+                       textmining.similar_groups(subjects, bodies)[:GROUPS])
+        while len(_mined) > 12:
+            _mined.popitem(last=False)
+    return _mined[key]
 
 
 def _text_mining(period: Period) -> tuple[list[HotTopic], list[SimilarGroup]]:
+    """Hot topics and repeated matters. Mining reads the texts as written; what is shown is masked,
+    and a keyword that is part of someone's personal data in its messages is left out."""
     texts = period_texts(*utc_bounds(period))
-    placeholder = policy().redaction.address  # masked addresses are no topic
-    subjects = [textmining.words(subject.replace(placeholder, " ")) for _, subject, _, _ in texts]
-    bodies = [textmining.words(body.replace(placeholder, " ")) for _, _, body, _ in texts]
-    examples = [Example(number, subject, unit) for number, subject, _, unit in texts]
-    topics = [HotTopic(k.word, k.messages, [examples[i] for i in k.examples])
-              for k in textmining.keywords([s + b for s, b in zip(subjects, bodies, strict=True)])]
-    groups = [SimilarGroup(len(g), [examples[i] for i in g]) for g in textmining.similar_groups(subjects, bodies)]
-    return topics, groups[:20]
+    keywords, groups = _mine(texts)
+    shown = {i for k in keywords for i in k.examples} | {i for g in groups for i in g[:GROUP_EXAMPLES]}
+    masker = _Masker({texts[i].id for i in shown})
+    topics = []
+    for keyword in keywords:
+        examples = [texts[i] for i in keyword.examples]
+        if not any(masker.is_personal(keyword.word, text) for text in examples):
+            topics.append(HotTopic(keyword.word, keyword.messages, [masker.example(t) for t in examples]))
+    similar = [SimilarGroup(len(g), [masker.example(texts[i]) for i in g[:GROUP_EXAMPLES]]) for g in groups]
+    return topics[:HOT_TOPICS], similar
+
+
+class _Masker:
+    """Masks the few texts a report shows, with the petitioners' own details (R9)."""
+
+    def __init__(self, message_ids: set[int]):
+        self.style = policy().redaction
+        self.details: dict[int, list[str]] = {}
+        for petitioner in db.session.scalars(select(Petitioner).where(Petitioner.message_id.in_(message_ids))):
+            self.details[petitioner.message_id] = [petitioner.name, petitioner.phone, petitioner.email,
+                                                   petitioner.address, petitioner.id_number]
+
+    def _spans(self, text: str, message_id: int):
+        return redaction.detect(text, petitioner=self.details.get(message_id, []))
+
+    def is_personal(self, word: str, text: _Text) -> bool:
+        spans = self._spans(f"{text.subject}\n{text.body}", text.id)
+        return any(word in span.text for span in spans) or word in self.details.get(text.id, [])
+
+    def example(self, text: _Text) -> Example:
+        masked = redaction.mask(text.subject, self._spans(text.subject, text.id), self.style)
+        return Example(text.tracking_no, masked, text.unit)
 
 
 def reconciliation(period: Period) -> list[ChannelBalance]:

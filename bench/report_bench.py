@@ -1,0 +1,92 @@
+"""The monthly analysis report, the unit assessment, the dashboard and the supervision proposals over
+one month of N messages recombined from the real ones (each with a lead unit, a share answered).
+
+    .venv/bin/python bench/report_bench.py [N=5000] [DATABASE_URL]
+
+Uses a temporary SQLite database unless a URL is given. Prints seconds per step.
+"""
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import documents  # noqa: E402
+from portal import clock, create_app, exports, textmining  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Assignment, Message, Unit, User  # noqa: E402
+from portal.rules.periods import Period  # noqa: E402
+from portal.services import assessment, dashboard, reports, supervision  # noqa: E402
+
+MONTH = Period.parse("2026-10")
+
+
+def populate(n: int) -> None:
+    rng = random.Random(3)
+    units = [Unit(name=f"单位{i}", kind="department") for i in range(40)]
+    db.session.add_all(units)
+    db.session.add(User(username="supervisor", name="督办员", role="supervisor", password_hash="x"))
+    db.session.flush()
+    start = clock.china_to_utc(datetime(2026, 10, 1))
+    messages, leads = [], []
+    for doc in documents(n):
+        received = start + timedelta(minutes=rng.randint(0, 30 * 24 * 60))
+        answered = rng.random() < 0.7
+        messages.append({"tracking_no": f"R{doc.id:08d}", "query_code_hash": "x", "channel": rng.choice(
+            ["website", "wechat", "hotline"]), "channel_level": "city", "category": doc.category, "topic": doc.topic,
+            "region": rng.choice(["A3区", "A7县", "A9市"]), "subject": doc.subject, "body": doc.body,
+            "status": "answered" if answered else "assigned", "received_at": received, "updated_at": received,
+            "answered_at": received + timedelta(days=rng.randint(1, 9)) if answered else None, "version": 1,
+            "publication": "pending", "redo_round": 0, "publish_consent": False, "is_emergency": False,
+            "guidance": "", "publication_note": ""})
+    db.session.execute(Message.__table__.insert(), messages)
+    for message_id, received in db.session.execute(db.select(Message.id, Message.received_at)):
+        due = clock.local_date(received) + timedelta(days=7)
+        leads.append({"message_id": message_id, "unit_id": rng.choice(units).id, "is_lead": True,
+                      "state": "done" if rng.random() < 0.7 else "active", "assigned_at": received,
+                      "start_date": due, "clock_start": due, "period_workdays": 5, "due_date": due,
+                      "due_provisional": False, "counted_workdays": 5, "extensions_used": 0,
+                      "delay_explanation": ""})
+    db.session.execute(Assignment.__table__.insert(), leads)
+    db.session.commit()
+
+
+def timed(label: str, action):
+    started = time.perf_counter()
+    result = action()
+    print(f"{label:<44} {time.perf_counter() - started:7.2f} s")
+    return result
+
+
+def main(n: int, url: str | None) -> None:
+    url = url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'report.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": tempfile.mkdtemp()})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        timed(f"insert {n} messages of {MONTH.label} ({db.engine.dialect.name})", lambda: populate(n))
+        texts = timed("  read the month's texts", lambda: reports.period_texts(*reports.utc_bounds(MONTH)))
+        words = timed("  segment them", lambda: [(textmining.words(t.subject), textmining.words(t.body))
+                                                 for t in texts])
+        timed("  keywords", lambda: textmining.keywords([s + b for s, b in words]))
+        groups = timed("  similar groups", lambda: textmining.similar_groups(*map(list, zip(*words, strict=True))))
+        print(f"  ({len(groups)} groups, largest {len(groups[0]) if groups else 0})")
+        report = timed("analysis report, whole (first time)", lambda: reports.analysis(MONTH))
+        timed("analysis report again (mined words cached)", lambda: reports.analysis(MONTH))
+        timed("  as XLSX", lambda: exports.analysis_xlsx(report, "龙南市"))
+        timed("  as Word", lambda: exports.analysis_docx(report, "龙南市", "办公室"))
+        timed("unit assessment (40 units)", lambda: assessment.assess(MONTH))
+        user = db.session.scalar(db.select(User).where(User.role == "supervisor"))
+        with clock.frozen(clock.china_to_utc(datetime(2026, 10, 31, 10))):
+            timed("office dashboard", lambda: dashboard.figures(user))
+            timed("supervision proposals (incl. 30-day clusters)", lambda: supervision.proposals())
+        db.session.rollback()
+        db.session.close()
+        db.drop_all()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000, sys.argv[2] if len(sys.argv) > 2 else None)
