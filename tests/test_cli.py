@@ -1,9 +1,11 @@
 """The flask commands: seed-demo, tick, create-user, calendar."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Message, OverdueWarning, Unit, User
+from portal.models import Message, Notification, OverdueWarning, Unit, User
 from portal.rules.workflow import Role, Status
 
 
@@ -31,6 +33,9 @@ def test_seed_demo_builds_a_city_with_messages_in_every_status_then_tick_warns(c
 
     first = cli.invoke(args=["tick"])
     assert first.exit_code == 0 and "新增预警" in first.output
+    sent = int(re.search(r"发送通知：成功 (\d+) 条，稍后重试 0 条，失败 0 条", first.output).group(1))
+    assert sent == db.session.scalar(select(func.count()).where(Notification.status == "sent")) > 0
+    assert "成功 0 条" in cli.invoke(args=["send-notifications"]).output  # the log sender took them all
     levels = set(db.session.scalars(select(OverdueWarning.level)))
     assert levels == {"blue", "yellow", "red", "inspection"}, "the demo is overdue at every LN level"
     second = cli.invoke(args=["tick"])

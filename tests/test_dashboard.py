@@ -71,8 +71,8 @@ def test_the_office_runs_the_scheduled_job_from_the_dashboard(client, city, over
     assert client.post("/admin/tick").status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/admin/dashboard", "/admin/assessment?period=2026-11", "/admin/reports?period=2026-11",
-                                 "/admin/proposals", "/admin/outbox"])
+@pytest.mark.parametrize("url", ["/admin/dashboard", "/admin/assessment?period=2026-11",
+                                 "/admin/reports?period=2026-11", "/admin/proposals", "/admin/outbox"])
 def test_oversight_pages_make_the_same_number_of_queries_for_few_and_many_messages(client, city, url):
     from tests.test_admin import _queries
 
