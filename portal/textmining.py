@@ -99,24 +99,31 @@ def similar_groups(subjects: list[list[str]], bodies: list[list[str]], *, subjec
 def similar_pairs(sets: list[set[str]], threshold: float, *, minimum: int = 1):
     """Every pair (i, j) with Jaccard(sets[i], sets[j]) >= threshold; sets smaller than ``minimum``
     words are left out. PPJoin (Xiao et al. 2008): words ordered rarest first, sets taken smallest
-    first; two sets that reach the threshold share a word among their first |x| - ceil(t·|x|) + 1,
-    and a candidate is dropped as soon as the words left cannot make up the overlap needed."""
+    first; two sets that reach the threshold share a word among the first |x| - ceil(t·|x|) + 1 of
+    the larger (probing) and the first |y| - ceil(2t/(1+t)·|y|) + 1 of the smaller (indexed), and a
+    candidate is dropped as soon as the words left cannot make up the overlap needed."""
     frequency = Counter(word for s in sets for word in s)
     ordered = {i: sorted(s, key=lambda w: (frequency[w], w)) for i, s in enumerate(sets) if len(s) >= minimum}
+    size = {i: len(words_of_i) for i, words_of_i in ordered.items()}
     index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for i in sorted(ordered, key=lambda i: len(ordered[i])):
-        x = ordered[i]
+    start: dict[str, int] = defaultdict(int)  # entries before it are too small for every set still to come
+    for i in sorted(ordered, key=size.__getitem__):
+        x, length = ordered[i], size[i]
+        smallest = threshold * length
         overlap: dict[int, int] = {}
-        for px, word in enumerate(x[:len(x) - math.ceil(threshold * len(x)) + 1]):
-            for j, py in index[word]:
-                size = len(ordered[j])
-                if size < threshold * len(x) or overlap.get(j) == -1:
+        for px, word in enumerate(x[:length - math.ceil(threshold * length) + 1]):
+            entries = index[word]
+            first = start[word]
+            while first < len(entries) and size[entries[first][0]] < smallest:
+                first += 1
+            start[word] = first
+            for j, py in entries[first:]:
+                seen = overlap.get(j, 0)
+                if seen < 0:
                     continue
-                needed = math.ceil(threshold / (1 + threshold) * (len(x) + size) - 1e-9)
-                if overlap.get(j, 0) + 1 + min(len(x) - px - 1, size - py - 1) >= needed:
-                    overlap[j] = overlap.get(j, 0) + 1
-                else:
-                    overlap[j] = -1
+                needed = math.ceil(threshold / (1 + threshold) * (length + size[j]) - 1e-9)
+                overlap[j] = seen + 1 if seen + 1 + min(length - px - 1, size[j] - py - 1) >= needed else -1
+        for px, word in enumerate(x[:length - math.ceil(2 * threshold / (1 + threshold) * length - 1e-9) + 1]):
             index[word].append((i, px))
         for j, count in overlap.items():
             if count > 0 and jaccard(sets[i], sets[j]) >= threshold:
