@@ -42,5 +42,8 @@ def populate(n: int, chunk: int = 50_000, statuses=("assigned",)) -> list[Unit]:
                          "due_provisional": False, "counted_workdays": 5, "extensions_used": 0,
                          "delay_explanation": ""})
         db.session.execute(Assignment.__table__.insert(), rows)
+        db.session.execute(Message.__table__.update().where(Message.id == db.bindparam("mid")).values(
+            lead_unit_id=db.bindparam("uid"), lead_due_date=db.bindparam("due")),
+            [{"mid": r["message_id"], "uid": r["unit_id"], "due": r["due_date"]} for r in rows])
         db.session.commit()
     return units

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from portal.extensions import db
 from portal.rules.workflow import Role, Status
 from portal.services import Conflict, DomainError, NotFound, dispatch, intake
 from tests.conftest import on
@@ -118,3 +119,24 @@ def test_a_concurrent_update_in_another_transaction_is_refused_not_overwritten(c
     db.session.expire_all()
     assert (message.region, message.status) == ("A7县", Status.TO_ASSIGN)
     assert [e.kind for e in db.session.query(Event).filter_by(message_id=message.id)] == ["submit", "accept"]
+
+
+def test_the_message_keeps_its_lead_unit_and_deadline_in_force(city):
+    """Copied from the lead assignment on every change, so the queues sort and filter through an index."""
+    from tests.oversight_fixture import make_month
+
+    month = make_month(city)
+    db.session.expire_all()
+    unit = city.units["住建局"].id
+
+    def lead(message):
+        assignment = message.lead_assignment() or next(a for a in message.assignments if a.is_lead
+                                                       and a.state == "done")
+        return message.lead_unit_id, message.lead_due_date, assignment.due_date
+
+    for message in (month.on_time, month.late, month.extended):
+        unit_id, copied, actual = lead(message)
+        assert unit_id == unit and copied == actual
+    assert month.extended.lead_due_date == date(2026, 11, 12)  # 9 Nov + 3 working days approved
+    assert month.late.lead_due_date > date(2026, 11, 12)  # the redo round's own deadline
+    assert (month.returned.lead_unit_id, month.returned.lead_due_date) == (None, None)  # handed back

@@ -18,12 +18,12 @@ def require_staff():
 
 @bp.context_processor
 def queue_navigation():
-    """The queues and their counts on every back-office page (one query)."""
+    """The queues and their counts on every back-office page (counted only when the page shows them)."""
     if not current_user.is_authenticated:
         return {}
-    from ..services.queues import counts, queues_for
+    from ..services.queues import COUNT_CAP, LazyCounts, queues_for
 
-    return {"queues": queues_for(current_user), "counts": counts(current_user)}
+    return {"queues": queues_for(current_user), "counts": LazyCounts(current_user), "count_cap": COUNT_CAP}
 
 
 from . import auth, inbox, messages, oversight, reports, review, settings  # noqa: E402,F401  (register the routes)

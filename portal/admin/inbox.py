@@ -33,7 +33,7 @@ def inbox():
                   rows=[_row(*row) for row in rows], total=total, more=more, page=number,
                   pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
-                  counts=queues.counts(current_user), units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
+                  units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
                   bulk=[op for op, roles in BULK_ROLES.items() if current_user.role in roles
                         and (op != "assign" or key == "to_assign")])
 
