@@ -27,10 +27,14 @@ def inbox():
     sort, direction = request.args.get("sort", "received"), request.args.get("dir", "desc")
     size = _int_arg("size", 20) if _int_arg("size", 20) in PAGE_SIZES else 20
     number = max(1, _int_arg("page", 1))
+    cursor = (queues.Cursor.decode(request.args.get("after", ""), sort, forward=True)
+              or queues.Cursor.decode(request.args.get("before", ""), sort, forward=False)) if number > 1 else None
     rows, total, more = queues.page(current_user, key, filters, sort=sort, direction=direction, number=number,
-                                    size=size)
+                                    size=size, cursor=cursor)
     return render("admin/inbox.html", "table", status=400 if errors else 200, queues=available, queue=key,
                   rows=[_row(*row) for row in rows], total=total, more=more, page=number,
+                  after=_encoded(queues.cursor_of(rows[-1], sort, forward=True)) if rows else None,
+                  before=_encoded(queues.cursor_of(rows[0], sort, forward=False)) if rows else None,
                   pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
                   units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
@@ -43,6 +47,10 @@ def counts():
     """The navigation's counts, refreshed by htmx every minute."""
     return render("admin/_counts.html", queues=queues.queues_for(current_user), counts=queues.counts(current_user),
                   queue=request.args.get("queue", ""))
+
+
+def _encoded(cursor) -> str | None:
+    return cursor.encode() if cursor else None
 
 
 def _row(message, lead, unit_name):

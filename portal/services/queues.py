@@ -176,16 +176,69 @@ def table_query(user, queue: str, filters: TableFilters):
     return query
 
 
-def page(user, queue: str, filters: TableFilters, *, sort: str, direction: str, number: int, size: int):
+# Columns never NULL: pages after the first are found from the neighbouring row (keyset), not by
+# counting rows off (OFFSET reads every row before the page). The others page by OFFSET.
+KEYSET = {"received", "tracking_no", "subject", "channel", "category", "region", "status"}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The row a page starts after (``forward``) or ends before, in the table's order."""
+
+    value: object
+    message_id: int
+    forward: bool = True
+
+    def encode(self) -> str:
+        value = self.value.isoformat() if isinstance(self.value, datetime) else str(self.value)
+        return f"{value}|{self.message_id}"
+
+    @classmethod
+    def decode(cls, text: str, sort: str, *, forward: bool) -> "Cursor | None":
+        """None for anything malformed: the page is then found by its number."""
+        value, _, number = (text or "").rpartition("|")
+        if sort not in KEYSET or not number.isdigit():
+            return None
+        try:
+            return cls(datetime.fromisoformat(value) if sort == "received" else value, int(number), forward)
+        except ValueError:
+            return None
+
+
+def cursor_of(row, sort: str, *, forward: bool) -> Cursor | None:
+    if sort not in KEYSET:
+        return None
+    message = row[0]
+    return Cursor(getattr(message, SORTS[sort].key), message.id, forward)
+
+
+def page(user, queue: str, filters: TableFilters, *, sort: str, direction: str, number: int, size: int,
+         cursor: Cursor | None = None):
     """(rows, total, more): rows are (message, lead assignment or None, lead unit name); ``more`` when
     the queue holds over COUNT_CAP messages and ``total`` stopped counting there."""
     query = table_query(user, queue, filters)
     total = capped_count(query.order_by(None).with_only_columns(Message.id))
     more = total > COUNT_CAP
-    order = (desc if direction == "desc" else asc)(SORTS.get(sort, Message.received_at))
-    rows = db.session.execute(query.order_by(order, Message.id.desc())
-                              .limit(size).offset((number - 1) * size)).all()
-    return rows, min(total, COUNT_CAP), more
+    sort = sort if sort in SORTS else "received"
+    column, descending = SORTS[sort], direction == "desc"
+    if cursor is None or sort not in KEYSET:
+        order = desc(column) if descending else asc(column)
+        rows = db.session.execute(query.order_by(order, Message.id.desc())
+                                  .limit(size).offset((number - 1) * size)).all()
+        return rows, min(total, COUNT_CAP), more
+    return _keyset(query, column, descending, cursor, size), min(total, COUNT_CAP), more
+
+
+def _keyset(query, column, descending: bool, cursor: Cursor, size: int):
+    """The page after (or before) the cursor's row in the order (column, then newest id first)."""
+    further = (column < cursor.value) if descending == cursor.forward else (column > cursor.value)
+    id_further = (Message.id < cursor.message_id) if cursor.forward else (Message.id > cursor.message_id)
+    query = query.where(or_(further, and_(column == cursor.value, id_further)))
+    if cursor.forward:
+        order = (desc(column) if descending else asc(column), Message.id.desc())
+        return db.session.execute(query.order_by(*order).limit(size)).all()
+    order = (asc(column) if descending else desc(column), Message.id.asc())
+    return list(reversed(db.session.execute(query.order_by(*order).limit(size)).all()))
 
 
 def _utc(day: date) -> datetime:
