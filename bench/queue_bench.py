@@ -53,6 +53,9 @@ def main(n: int, url: str) -> None:
                     page = -page
                     rows, _, _ = queues.page(user, queue, filters, sort=sort, direction=direction, number=page - 1,
                                              size=20)
+                    if not rows:
+                        print(f"{label:<24} {who:<9} {'(fewer pages)':>17}")
+                        continue
                     cursor = queues.cursor_of(rows[-1], sort, forward=True)
                 times = []
                 for _ in range(12):

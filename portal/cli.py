@@ -35,7 +35,9 @@ def _day(value: str) -> date:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
-def seed_demo(if_empty: bool):
+@click.option("--archive", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="附件4.xlsx：把整份真实答复档案经审核、隐去个人信息后公开")
+def seed_demo(if_empty: bool, archive: Path | None):
     """Load the demo city, its staff and real messages in every state."""
     from .demo.seed import PLAN, counts_by_status, database_is_empty, seed
 
@@ -47,11 +49,26 @@ def seed_demo(if_empty: bool):
     total = sum(count for _, count in PLAN)
     click.echo(f"正在生成演示数据：{total} 件留言，按真实办理流程逐件办理…")
     accounts = seed()
+    if archive:
+        _load_archive(archive)
     click.echo("各状态留言件数：" + "，".join(f"{staff_label(k)} {v}" for k, v in sorted(counts_by_status().items())))
     click.echo("\n演示账号（密码只显示这一次，请记下）：")
     for label, username, password in accounts:
         click.echo(f"  {username:<22} {password:<14} {label}")
     click.echo("其他承办单位人员的用户名为 u<单位编号>-handler / -deputy-head / -principal-head，密码同其角色。")
+
+
+def _load_archive(path: Path) -> None:
+    from .demo import archive as demo_archive
+    from .services.importing import read_rows
+
+    rows = read_rows(path)
+    with click.progressbar(length=2 * len(rows), label=f"导入并公开 {path.name}") as bar:
+        report = demo_archive.load(path.stem, rows, progress=bar.update)
+    click.echo(f"档案：导入 {report.taken} 件，公开 {report.published} 件；"
+               f"跳过 {sum(report.skipped.values())} 件"
+               + ("（" + "，".join(f"{why} {n}" for why, n in report.skipped.most_common()) + "）" if report.skipped
+                  else "") + "。")
 
 
 @click.command()

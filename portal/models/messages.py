@@ -1,7 +1,7 @@
 """A message, its petitioner, its assignments to units, the replies and the public version."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..crypto import Encrypted
@@ -27,7 +27,7 @@ class Message(db.Model):
     # A complaint about a unit or its staff: that unit never sees the petitioner (R9.2).
     about_unit_id: Mapped[int | None] = fk("unit.id", nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    redo_round: Mapped[int] = mapped_column(default=0)
+    redo_round: Mapped[int] = mapped_column(default=0, index=True)  # the redo queue reads the few above 0
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     call_time: Mapped[datetime | None]  # hotline calls (R1.3)
     operator_id: Mapped[int | None] = fk("user.id", nullable=True)
@@ -42,7 +42,7 @@ class Message(db.Model):
     publication_note: Mapped[str] = mapped_column(Text, default="")
     # The lead unit and its deadline in force, copied from the lead assignment when it changes
     # (see _copy_lead below) so that the queues sort and filter by them through an index.
-    lead_unit_id: Mapped[int | None] = fk("unit.id", nullable=True)
+    lead_unit_id: Mapped[int | None] = fk("unit.id", nullable=True, index=False)
     lead_due_date: Mapped[date | None] = mapped_column(index=True)
     # The reviewed text in force while published; older versions stay for the record.
     public_version_id: Mapped[int | None] = mapped_column(
@@ -53,6 +53,8 @@ class Message(db.Model):
 
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}
+    # A unit's messages, newest first, read in order from the index (the office filters by unit).
+    __table_args__ = (Index("ix_message_lead_unit_received", "lead_unit_id", "received_at"),)
 
     petitioner: Mapped["Petitioner"] = relationship(back_populates="message", uselist=False)
     assignments: Mapped[list["Assignment"]] = relationship(back_populates="message", order_by="Assignment.id")

@@ -140,8 +140,10 @@ def _aliases(unit: Unit) -> set[str]:
 
 
 def import_rows(rows: list[dict], *, source: str, channel: str, actor, dry_run: bool = False,
-                publish_consent: bool = False, progress=lambda n: None) -> Report:
-    """Import ``rows`` (from read_rows); ``publish_consent`` for data that was public at its source."""
+                publish_consent: bool = False, progress=lambda n: None, route=None) -> Report:
+    """Import ``rows`` (from read_rows); ``publish_consent`` for data that was public at its source.
+    ``route(row)`` names the unit of an answered row whose reply names none the table knows (the
+    demo uses it; a real import leaves it out and reports the unknown units instead)."""
     policy().channel(channel)
     units = db.session.scalars(select(Unit).where(Unit.active, Unit.kind != "platform")).all()
     seen = set(db.session.scalars(select(Message.source_ref).where(Message.source_ref.like(f"{source}:%"))))
@@ -149,7 +151,7 @@ def import_rows(rows: list[dict], *, source: str, channel: str, actor, dry_run: 
     for row in rows:
         progress(1)
         reason = _import_one(row, source=source, channel=channel, actor=actor, units=units, seen=seen,
-                             report=report, dry_run=dry_run, publish_consent=publish_consent)
+                             report=report, dry_run=dry_run, publish_consent=publish_consent, route=route)
         if reason:
             report.skipped[reason] += 1
     if dry_run:
@@ -167,7 +169,8 @@ def _source_ref(source: str, row: dict) -> str:
     return f"{source}:#{digest[:16]}"
 
 
-def _import_one(row, *, source, channel, actor, units, seen, report, dry_run, publish_consent) -> str | None:
+def _import_one(row, *, source, channel, actor, units, seen, report, dry_run, publish_consent,
+                route=None) -> str | None:
     subject, body = clean(str(row.get("subject") or ""))[:200], clean(str(row.get("body") or ""))[:5000]
     if not subject or not body:
         return "缺少标题或内容"
@@ -182,6 +185,8 @@ def _import_one(row, *, source, channel, actor, units, seen, report, dry_run, pu
     if reply_text and answered is None:
         return "答复时间无法识别"
     unit = recognise_unit(reply_text, units) if reply_text else None
+    if reply_text and unit is None and route is not None:
+        unit = route(row)
     if reply_text and unit is None:
         if name := unit_like_name(reply_text):
             report.unknown_units[name] += 1

@@ -2,6 +2,8 @@
 only when the citizen allowed it; published items can be hidden again. The search index
 follows each decision right after the database commit."""
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .. import clock
 from ..extensions import db
@@ -52,14 +54,39 @@ def _unpublish(message, action, state, reason, *, actor) -> None:
     update_search_index(message.id)
 
 
+_deferred: ContextVar[list[int] | None] = ContextVar("deferred_index_updates", default=None)
+
+
+@contextmanager
+def index_afterwards():
+    """Publish many (loading an archive): the index is written once at the end, not per message."""
+    pending: list[int] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for start in range(0, len(pending), 500):
+            _write_index(pending[start:start + 500])
+
+
 def update_search_index(message_id: int) -> None:
     """Put the message's public version in the index, or take it out. The database is the truth:
     if the index cannot be written now, `flask reindex` rebuilds it."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.append(message_id)
+        return
+    _write_index([message_id])
+
+
+def _write_index(message_ids: list[int]) -> None:
     from .. import search
     from ..projection import search_documents
 
     try:
-        documents = list(search_documents([message_id]))
-        search.write(add=documents, remove=[] if documents else [message_id])
+        documents = list(search_documents(message_ids))
+        found = {document.id for document in documents}
+        search.write(add=documents, remove=[i for i in message_ids if i not in found])
     except Exception:  # the decision stands; say so loudly and let reindex repair the index
-        logging.getLogger(__name__).exception("search index not updated for message %s", message_id)
+        logging.getLogger(__name__).exception("search index not updated for messages %s", message_ids[:10])

@@ -29,15 +29,14 @@ class Queue:
 
 
 def _pending(model, *conditions):
-    return exists().where(model.decision == "pending", model.assignment_id == Assignment.id,
-                          Assignment.message_id == Message.id, *conditions)
+    """Messages with a pending request: driven by the few pending requests, not by every message."""
+    return Message.id.in_(select(Assignment.message_id).join(model, model.assignment_id == Assignment.id)
+                          .where(model.decision == "pending", *conditions))
 
 
 def _lead_due(*conditions):
-    """The message is with units and its lead unit's deadline meets ``conditions``."""
-    running = Message.status.in_([s.value for s in CLOCK_RUNNING])
-    return and_(running, exists().where(Assignment.message_id == Message.id, Assignment.is_lead,
-                                        Assignment.state == "active", *conditions))
+    """The message is with units and its lead unit's deadline (kept on the message) meets ``conditions``."""
+    return and_(Message.status.in_([s.value for s in CLOCK_RUNNING]), *conditions)
 
 
 def condition(key: str, user):
@@ -45,8 +44,8 @@ def condition(key: str, user):
     unit_only = (Assignment.unit_id == user.unit_id,) if user.role in UNIT else ()
     today = clock.today()
     return {
-        "overdue": _lead_due(Assignment.due_date < today),
-        "due_soon": _lead_due(Assignment.due_date >= today, Assignment.due_date <= soon(today)),
+        "overdue": _lead_due(Message.lead_due_date < today),
+        "due_soon": _lead_due(Message.lead_due_date >= today, Message.lead_due_date <= soon(today)),
         "to_screen": Message.status == S.RECEIVED,
         "to_assign": Message.status == S.TO_ASSIGN,
         "returns": _pending(ReturnRequest),
@@ -56,8 +55,9 @@ def condition(key: str, user):
         "to_review": Message.status == S.REVIEW,
         "to_follow_up": Message.status == S.ANSWERED,
         "redo": and_(Message.status == S.ASSIGNED, Message.redo_round > 0),
-        "supervision": exists().where(SupervisionCase.message_id == Message.id, SupervisionCase.closed_at.is_(None),
-                                      *((SupervisionCase.unit_id == user.unit_id,) if user.role in UNIT else ())),
+        "supervision": Message.id.in_(select(SupervisionCase.message_id).where(
+            SupervisionCase.closed_at.is_(None),
+            *((SupervisionCase.unit_id == user.unit_id,) if user.role in UNIT else ()))),
         "to_publish": and_(Message.status.in_([S.ANSWERED, S.VISITED, S.CLOSED, S.ARCHIVED]),
                            Message.publication == "pending"),
         "all": Message.id.is_not(None),
@@ -231,9 +231,12 @@ def page(user, queue: str, filters: TableFilters, *, sort: str, direction: str, 
 
 def _keyset(query, column, descending: bool, cursor: Cursor, size: int):
     """The page after (or before) the cursor's row in the order (column, then newest id first)."""
-    further = (column < cursor.value) if descending == cursor.forward else (column > cursor.value)
+    downwards = descending == cursor.forward
+    further, bound = ((column < cursor.value, column <= cursor.value) if downwards
+                      else (column > cursor.value, column >= cursor.value))
     id_further = (Message.id < cursor.message_id) if cursor.forward else (Message.id > cursor.message_id)
-    query = query.where(or_(further, and_(column == cursor.value, id_further)))
+    # ``bound`` repeats what the OR implies, in a form an index range scan can start from.
+    query = query.where(bound, or_(further, and_(column == cursor.value, id_further)))
     if cursor.forward:
         order = (desc(column) if descending else asc(column), Message.id.desc())
         return db.session.execute(query.order_by(*order).limit(size)).all()
