@@ -18,9 +18,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# The whole real archive (附件4) when the shared data lies beside the repository; else the bundled sample.
+ARCHIVE := ../shared/data/wenzheng-2020/附件4.xlsx
+ARCHIVE_OPTION := $(if $(wildcard $(ARCHIVE)),--archive $(ARCHIVE))
+
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo --if-empty $(ARCHIVE_OPTION)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production mode on this machine: gunicorn, 2 workers, on 127.0.0.1:8000 (put nginx in front, see deploy/).

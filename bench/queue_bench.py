@@ -70,9 +70,36 @@ def main(n: int, url: str) -> None:
                 queues.counts(user)
                 times.append((time.perf_counter() - started) * 1000)
             print(f"{'navigation counts':<24} {who:<9} {statistics.median(times):>8.1f} {sorted(times)[-1]:>8.1f}")
+        http(app, office, units[0].id)
         db.session.rollback()  # end the reading transaction first: drop_all waits for its locks
         db.session.close()
         db.drop_all()
+
+
+PAGES = [  # whole pages through the app (WSGI, signed in): the table, the navigation counts, the template
+    ("inbox, all", "/admin/?queue=all"),
+    ("inbox, by deadline", "/admin/?queue=all&sort=due&dir=asc"),
+    ("inbox, one unit", "/admin/?queue=all&unit={unit}"),
+    ("inbox, red warnings", "/admin/?queue=overdue&warning=red"),
+    ("inbox, htmx table only", "/admin/?queue=all&sort=subject&dir=asc"),
+    ("dashboard", "/admin/dashboard"),
+]
+
+
+def http(app, user, unit_id) -> None:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(user.id), True
+    print(f"{'page (office, over HTTP/WSGI)':<32} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, url in PAGES:
+        headers = {"HX-Request": "true"} if "htmx" in label else {}
+        times = []
+        for _ in range(12):
+            started = time.perf_counter()
+            response = client.get(url.format(unit=unit_id), headers=headers)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{label:<32} {statistics.median(times):>8.1f} {sorted(times)[-1]:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -55,9 +55,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str]]:
     role, to be printed once: the passwords are random and stored only as hashes."""
     rng = rng or random.Random(20201127)
     passwords = {role: secrets.token_urlsafe(9) for role in Role if role != Role.CITIZEN}
-    units = _create_units()
-    staff = _create_staff(units, passwords)
-    db.session.commit()
+    units, staff = create_city(passwords)
     samples = load()
     answered = [s for s in samples if s["reply"]]
     open_ = [s for s in samples if not s["reply"] and not s.get("cluster")]
@@ -75,6 +73,14 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str]]:
         where = f"（{example_unit.name}）" if user.unit is example_unit else ""
         accounts.append((ROLE_LABELS[role] + where, user.username, password))
     return accounts
+
+
+def create_city(passwords: dict) -> tuple[dict[str, Unit], dict]:
+    """The demo city's units and one account per role (and per unit for the units' roles)."""
+    units = _create_units()
+    staff = _create_staff(units, passwords)
+    db.session.commit()
+    return units, staff
 
 
 def _create_units() -> dict[str, Unit]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Message
+from ..models import Message, Unit
 from ..rules.warnings import LEVEL_LABELS, LEVEL_ORDER
 from . import queues
 from .common import policy
@@ -31,33 +31,32 @@ def figures(user) -> dict:
     return {"headline": headline, "warnings": warnings, "by_unit": _by_unit(user), "by_channel": _by_channel(user)}
 
 
-def _count(user, queue: str, **filters) -> int:
+def _ids(user, queue: str, **filters):
     if queue == "open":
-        query = queues.table_query(user, "all", queues.TableFilters(open_only=True))
-    else:
-        query = queues.table_query(user, queue, queues.TableFilters(**filters))
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).with_only_columns(
-        Message.id).subquery()))
+        return queues.table_query(user, "all", queues.TableFilters(open_only=True), ids_only=True)
+    return queues.table_query(user, queue, queues.TableFilters(**filters), ids_only=True)
+
+
+def _count(user, queue: str, **filters) -> int:
+    return db.session.scalar(select(func.count()).select_from(_ids(user, queue, **filters).subquery()))
 
 
 def _by_unit(user) -> list[dict]:
-    """Open and overdue messages per lead unit (two grouped queries)."""
+    """Open and overdue messages per lead unit (three queries)."""
     def grouped(queue, **filters):
-        query = queues.table_query(user, queue, queues.TableFilters(**filters))
-        rows = db.session.execute(query.order_by(None).with_only_columns(
-            queues.Lead.unit_id, queues.LeadUnit.name, func.count(Message.id)).group_by(
-            queues.Lead.unit_id, queues.LeadUnit.name)).all()
-        return {(unit_id, name): count for unit_id, name, count in rows if unit_id}
+        query = _ids(user, queue, **filters).with_only_columns(Message.lead_unit_id, func.count(Message.id))
+        return dict(db.session.execute(query.group_by(Message.lead_unit_id)).all())
 
     running, overdue = grouped("all", open_only=True, running=True), grouped("overdue")
-    return sorted(({"unit_id": key[0], "unit": key[1], "open": count, "overdue": overdue.get(key, 0)}
-                   for key, count in running.items()), key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([u for u in running if u]))).all())
+    rows = [{"unit_id": unit_id, "unit": names[unit_id], "open": count, "overdue": overdue.get(unit_id, 0)}
+            for unit_id, count in running.items() if unit_id]
+    return sorted(rows, key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
 
 
 def _by_channel(user) -> list[dict]:
-    query = queues.table_query(user, "all", queues.TableFilters(open_only=True))
-    rows = dict(db.session.execute(query.order_by(None).with_only_columns(Message.channel, func.count(Message.id))
-                                   .group_by(Message.channel)).all())
+    query = _ids(user, "open").with_only_columns(Message.channel, func.count(Message.id))
+    rows = dict(db.session.execute(query.group_by(Message.channel)).all())
     return [{"code": channel.code, "channel": channel.name, "open": rows.get(channel.code, 0)}
             for channel in policy().channels]
 
