@@ -20,7 +20,7 @@ class Message(db.Model):
     category: Mapped[str] = mapped_column(String(20), index=True)
     topic: Mapped[str] = mapped_column(String(40), default="", index=True)
     region: Mapped[str] = mapped_column(String(100), default="", index=True)
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), index=True)  # the queues sort by it
     body: Mapped[str] = mapped_column(Text)
     publish_consent: Mapped[bool] = mapped_column(default=False)  # the citizen's 公开/不公开
     is_emergency: Mapped[bool] = mapped_column(default=False)  # 突发类: no extension (LN 第十四条)
