@@ -10,11 +10,11 @@ from sqlalchemy import and_, func, select
 from . import clock
 from .extensions import db
 from .models import Assignment, Message, PublicVersion, Rating, Unit
+from .rules.assessment import percent
 from .rules.workflow import public_label
 from .search import Document
 from .services.common import policy, workdays_between
 
-GOOD_RATINGS = ("very_satisfied", "satisfied", "basically_satisfied")
 SORTS = {"new": PublicVersion.created_at.desc(), "old": PublicVersion.created_at.asc()}
 
 
@@ -127,13 +127,14 @@ def count_published() -> int:
 def recent_figures(days: int = 30) -> dict:
     """Received, answered, answered on time, satisfaction over the last ``days`` days."""
     since = clock.now() - timedelta(days=days)
+    good = set(policy().satisfied_ratings)
     received = db.session.scalar(select(func.count()).where(Message.received_at >= since))
     answered = answered_rows(Message.answered_at >= since)
     ratings = db.session.scalars(select(Rating.level).where(Rating.rated_at >= since)).all()
     on_time = sum(1 for row in answered if row.on_time)
     return {"received": received, "answered": len(answered), "on_time": on_time,
-            "on_time_rate": _rate(on_time, len(answered)), "ratings": len(ratings),
-            "satisfaction": _rate(sum(level in GOOD_RATINGS for level in ratings), len(ratings)), "days": days}
+            "on_time_rate": percent(on_time, len(answered)), "ratings": len(ratings),
+            "satisfaction": percent(sum(level in good for level in ratings), len(ratings)), "days": days}
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def answered_rows(*conditions) -> list[_Answered]:
 
 def unit_figures() -> list[dict]:
     """R11.4, per lead unit: answered, on time, average working days, satisfaction."""
+    good = set(policy().satisfied_ratings)
     per_unit: dict[int, list[_Answered]] = defaultdict(list)
     for row in answered_rows():
         per_unit[row.unit_id].append(row)
@@ -178,15 +180,11 @@ def unit_figures() -> list[dict]:
         levels = rated[unit_id]
         figures.append({
             "unit_id": unit_id, "unit": rows[0].unit_name, "answered": len(rows),
-            "on_time": sum(r.on_time for r in rows), "on_time_rate": _rate(sum(r.on_time for r in rows), len(rows)),
+            "on_time": sum(r.on_time for r in rows), "on_time_rate": percent(sum(r.on_time for r in rows), len(rows)),
             "average_workdays": round(sum(r.workdays for r in rows) / len(rows), 1),
-            "ratings": len(levels), "satisfaction": _rate(sum(lv in GOOD_RATINGS for lv in levels), len(levels)),
+            "ratings": len(levels), "satisfaction": percent(sum(lv in good for lv in levels), len(levels)),
         })
     return sorted(figures, key=lambda f: (-f["answered"], f["unit"]))
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def units_with_answers() -> list[tuple[int, str]]:

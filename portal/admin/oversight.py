@@ -44,7 +44,7 @@ def run_tick():
     return redirect(url_for("admin.dashboard_page"))
 
 
-def _period(default_kind="month") -> tuple[Period, str | None]:
+def requested_period(default_kind="month") -> tuple[Period, str | None]:
     """The period asked for, or the last complete month when none or a wrong one is given."""
     text = request.args.get("period", "")
     fallback = Period.containing(clock.today(), default_kind).previous()
@@ -59,7 +59,7 @@ def _period(default_kind="month") -> tuple[Period, str | None]:
 @bp.get("/assessment")
 def assessment_page():
     _require(ASSESSORS)
-    period, error = _period()
+    period, error = requested_period()
     return render_template("admin/assessment.html", period=period, error=error, rows=assessment.assess(period),
                            metrics=assessment.METRICS, weights=policy().assessment_weights,
                            own_unit=current_user.unit_id if current_user.role in UNIT else None), 400 if error else 200

@@ -3,12 +3,13 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from .. import exports
+from ..rules.periods import Period
 from ..rules.workflow import Role
 from ..services import reports
 from ..services.common import policy
 from ..services.queues import OFFICE
 from . import bp
-from .oversight import _period
+from .oversight import requested_period
 
 READERS = OFFICE - {Role.OPERATOR}
 
@@ -17,7 +18,7 @@ def _report():
     if current_user.role not in READERS:
         abort(403)
     kind = "quarter" if request.args.get("kind") == "quarter" else "month"
-    period, error = _period(kind)
+    period, error = requested_period(kind)
     return reports.analysis(period), error
 
 
@@ -34,7 +35,7 @@ def analysis_file(period_key: str, fmt: str):
         abort(403)
     if fmt not in ("xlsx", "docx"):
         abort(404)
-    report = reports.analysis(reports.Period.parse(period_key))
+    report = reports.analysis(Period.parse(period_key))
     rules = policy()
     body, mimetype = ((exports.analysis_xlsx(report, rules.city), exports.XLSX) if fmt == "xlsx" else
                       (exports.analysis_docx(report, rules.city, rules.office), exports.DOCX))

@@ -35,6 +35,11 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def percent(part: int, whole: int) -> float | None:
+    """The share as a percentage to one decimal, as every figure of the platform shows it."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 def first_time_rate(figures: UnitFigures) -> float | None:
     """一次办结率: answers accepted by the citizen's first rating, against all answers and redo rounds:
     answered ÷ (answered + redo)."""

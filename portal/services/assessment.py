@@ -16,7 +16,7 @@ from sqlalchemy import and_, select
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, Rating, RedoRound, ReturnRequest, Unit
 from ..projection import answered_rows
-from ..rules.assessment import UnitFigures, composite_score
+from ..rules.assessment import UnitFigures, composite_score, percent
 from ..rules.periods import Period
 from .common import policy
 from .reports import utc_bounds
@@ -37,15 +37,11 @@ class UnitAssessment:
 
     @property
     def on_time_rate(self) -> float | None:
-        return _percent(self.figures.on_time, self.figures.answered)
+        return percent(self.figures.on_time, self.figures.answered)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return _percent(self.figures.satisfied, self.figures.ratings)
-
-
-def _percent(part, whole):
-    return round(100 * part / whole, 1) if whole else None
+        return percent(self.figures.satisfied, self.figures.ratings)
 
 
 def assess(period: Period) -> list[UnitAssessment]:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Assignment, Message, Petitioner, Rating, Unit
 from ..projection import answered_rows
 from ..rules import redaction
-from ..rules.assessment import rate
+from ..rules.assessment import percent
 from ..rules.periods import Period
 from ..rules.workflow import Status
 from .common import policy
@@ -120,19 +120,14 @@ def analysis(period: Period) -> AnalysisReport:
     previous_satisfied, previous_ratings = _satisfaction(previous)
     report = AnalysisReport(
         period=period, previous=previous, received=len(current_rows), previous_received=len(previous_rows),
-        answered=answered, on_time=on_time, on_time_rate=_percent(on_time, answered),
-        previous_on_time_rate=_percent(previous_on_time, previous_answered),
-        ratings=ratings, satisfied=satisfied, satisfaction_rate=_percent(satisfied, ratings),
-        previous_satisfaction_rate=_percent(previous_satisfied, previous_ratings))
+        answered=answered, on_time=on_time, on_time_rate=percent(on_time, answered),
+        previous_on_time_rate=percent(previous_on_time, previous_answered),
+        ratings=ratings, satisfied=satisfied, satisfaction_rate=percent(satisfied, ratings),
+        previous_satisfaction_rate=percent(previous_satisfied, previous_ratings))
     report.breakdowns = _breakdowns(current_rows, previous_rows)
     report.hot_topics, report.groups = _text_mining(period)
     report.reconciliation = reconciliation(period)
     return report
-
-
-def _percent(part: int, whole: int) -> float | None:
-    value = rate(part, whole)
-    return None if value is None else round(100 * value, 1)
 
 
 def _lead_join():
