@@ -33,6 +33,11 @@ def china_to_utc(moment: datetime) -> datetime:
     return moment - CHINA
 
 
+def day_start_utc(day: date) -> datetime:
+    """Midnight at the start of a China calendar day, as naive UTC: the bound of date filters."""
+    return china_to_utc(datetime.combine(day, datetime.min.time()))
+
+
 @contextmanager
 def frozen(moment: datetime):
     """Freeze now() at ``moment`` (naive UTC) inside the block."""

@@ -64,14 +64,10 @@ def _filtered(query, filters: ListFilters):
         if value := getattr(filters, name):
             query = query.where(getattr(Message, name) == value)
     if filters.start:
-        query = query.where(PublicVersion.created_at >= _utc_midnight(filters.start))
+        query = query.where(PublicVersion.created_at >= clock.day_start_utc(filters.start))
     if filters.end:
-        query = query.where(PublicVersion.created_at < _utc_midnight(filters.end + timedelta(days=1)))
+        query = query.where(PublicVersion.created_at < clock.day_start_utc(filters.end + timedelta(days=1)))
     return query
-
-
-def _utc_midnight(day: date) -> datetime:
-    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))
 
 
 def page_of_published(filters: ListFilters, *, sort: str = "new", page: int = 1, per_page: int = 20):

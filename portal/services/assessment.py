@@ -11,7 +11,7 @@ The score is rules/assessment.py's composite_score with the preset's weights.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, Rating, RedoRound, ReturnRequest, Unit
@@ -62,15 +62,14 @@ def assess(period: Period) -> list[UnitAssessment]:
 def _pairs(period: Period) -> tuple[dict[str, dict[int, list[int]]], dict[int, float]]:
     """metric → unit id → message ids (one per counted item), and the deducted points per unit."""
     start, end = utc_bounds(period)
-    lead = and_(Assignment.message_id == Message.id, Assignment.is_lead, Assignment.state.in_(["active", "done"]))
     queries = {
         "received": select(Assignment.unit_id, Assignment.message_id).where(
             Assignment.is_lead, Assignment.state != "returned", Assignment.assigned_at >= start,
             Assignment.assigned_at < end),
         "extensions": _decided(ExtensionRequest, start, end),
         "returns": _decided(ReturnRequest, start, end),
-        "redo": select(Assignment.unit_id, RedoRound.message_id).join(Message, Message.id == RedoRound.message_id)
-        .join(Assignment, lead).where(RedoRound.opened_at >= start, RedoRound.opened_at < end),
+        "redo": select(Message.lead_unit_id, RedoRound.message_id).join(Message, Message.id == RedoRound.message_id)
+        .where(RedoRound.opened_at >= start, RedoRound.opened_at < end),
     }
     pairs: dict[str, dict[int, list[int]]] = {metric: defaultdict(list) for metric in METRICS}
     for metric, query in queries.items():
@@ -82,8 +81,8 @@ def _pairs(period: Period) -> tuple[dict[str, dict[int, list[int]]], dict[int, f
             pairs["on_time"][row.unit_id].append(row.message_id)
     good = set(policy().satisfied_ratings)
     for unit_id, message_id, level in db.session.execute(
-            select(Assignment.unit_id, Rating.message_id, Rating.level).join(Message, Message.id == Rating.message_id)
-            .join(Assignment, lead).where(Rating.rated_at >= start, Rating.rated_at < end)):
+            select(Message.lead_unit_id, Rating.message_id, Rating.level).join(Message, Message.id == Rating.message_id)
+            .where(Rating.rated_at >= start, Rating.rated_at < end)):
         pairs["ratings"][unit_id].append(message_id)
         if level in good:
             pairs["satisfied"][unit_id].append(message_id)

@@ -1,7 +1,8 @@
 """The work queues of each role, as conditions on Message, and the one table query behind them.
 
 A unit's people only ever see messages their unit has (or had) an assignment on. The table is one
-count and one page query whatever its size; the navigation counts are one query for all queues.
+capped count and one page query whatever its size; the navigation counts are one query for a unit's
+people and one capped count per queue for the office (see counts()).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -177,9 +178,9 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
                                            OverdueWarning.due_date == Lead.due_date,
                                            OverdueWarning.level == filters.warning))
     if filters.start:
-        query = query.where(Message.received_at >= _utc(filters.start))
+        query = query.where(Message.received_at >= clock.day_start_utc(filters.start))
     if filters.end:
-        query = query.where(Message.received_at < _utc(filters.end + timedelta(days=1)))
+        query = query.where(Message.received_at < clock.day_start_utc(filters.end + timedelta(days=1)))
     if filters.q:
         like = f"%{filters.q}%"
         query = query.where(or_(Message.tracking_no.ilike(like), Message.subject.ilike(like)))
@@ -252,7 +253,3 @@ def _keyset(query, column, descending: bool, cursor: Cursor, size: int):
         return db.session.execute(query.order_by(*order).limit(size)).all()
     order = (asc(column) if descending else desc(column), Message.id.asc())
     return list(reversed(db.session.execute(query.order_by(*order).limit(size)).all()))
-
-
-def _utc(day: date) -> datetime:
-    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))

@@ -8,14 +8,13 @@ the report, the page or the files exported.
 import hashlib
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
 
 from .. import clock, textmining
 from ..extensions import db
-from ..models import Assignment, Message, Petitioner, Rating, Unit
+from ..models import Message, Petitioner, Rating, Unit
 from ..projection import answered_rows
 from ..rules import redaction
 from ..rules.assessment import percent
@@ -23,7 +22,6 @@ from ..rules.periods import Period
 from ..rules.workflow import Status
 from .common import policy
 
-Lead = aliased(Assignment, name="lead")
 TOP = 12  # rows per breakdown before "其他"
 
 
@@ -104,11 +102,7 @@ class AnalysisReport:
 
 
 def utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    return _utc(period.start), _utc(period.end)
-
-
-def _utc(day: date) -> datetime:
-    return clock.china_to_utc(datetime.combine(day, datetime.min.time()))
+    return clock.day_start_utc(period.start), clock.day_start_utc(period.end)
 
 
 def analysis(period: Period) -> AnalysisReport:
@@ -130,15 +124,11 @@ def analysis(period: Period) -> AnalysisReport:
     return report
 
 
-def _lead_join():
-    return and_(Lead.message_id == Message.id, Lead.is_lead, Lead.state.in_(["active", "done"]))
-
-
 def _volume_rows(period: Period) -> list[tuple]:
     start, end = utc_bounds(period)
     return db.session.execute(
         select(Message.channel, Message.category, Message.topic, Unit.name, Message.region)
-        .outerjoin(Lead, _lead_join()).outerjoin(Unit, Unit.id == Lead.unit_id)
+        .outerjoin(Unit, Unit.id == Message.lead_unit_id)
         .where(Message.received_at >= start, Message.received_at < end)).all()
 
 
@@ -203,7 +193,7 @@ def period_texts(start: datetime, end: datetime) -> list[_Text]:
     """The messages received in [start, end), in order, with their lead unit — as written (not masked)."""
     rows = db.session.execute(
         select(Message.id, Message.tracking_no, Message.subject, Message.body, Unit.name)
-        .outerjoin(Lead, _lead_join()).outerjoin(Unit, Unit.id == Lead.unit_id)
+        .outerjoin(Unit, Unit.id == Message.lead_unit_id)
         .where(Message.received_at >= start, Message.received_at < end).order_by(Message.received_at, Message.id))
     return [_Text(*row[:4], row[4] or "未交办") for row in rows]
 

@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, select
 from .. import clock, textmining
 from ..display import date_cn
 from ..extensions import db
-from ..models import Assignment, LeaderInstruction, Message, Rating, SupervisionCase, Unit
+from ..models import LeaderInstruction, Message, Rating, SupervisionCase, Unit
 from ..rules.workflow import CLOCK_RUNNING, Action
 from .common import (
     DomainError,
@@ -143,17 +143,16 @@ def _no_case(*conditions):
 
 
 def _lead_unit():
-    return (select(Message, Unit.name).join(Assignment, and_(Assignment.message_id == Message.id,
-                                                             Assignment.is_lead, Assignment.state == "active"))
-            .join(Unit, Unit.id == Assignment.unit_id))
+    """Messages with a lead unit in force, with its name."""
+    return select(Message, Unit.name).join(Unit, Unit.id == Message.lead_unit_id)
 
 
 def _overdue(limit):
     today = clock.today()
-    query = (_lead_unit().add_columns(Assignment.due_date)
-             .where(Message.status.in_([s.value for s in CLOCK_RUNNING]), Assignment.due_date < today,
+    query = (_lead_unit().add_columns(Message.lead_due_date)
+             .where(Message.status.in_([s.value for s in CLOCK_RUNNING]), Message.lead_due_date < today,
                     _no_case(SupervisionCase.closed_at.is_(None)))
-             .order_by(Assignment.due_date, Message.id).limit(limit))
+             .order_by(Message.lead_due_date, Message.id).limit(limit))
     for message, unit, due in db.session.execute(query):
         yield "overdue", message, unit, f"期限{date_cn(due)}，已超期{workdays_between(due, today)}个工作日"
 
@@ -161,10 +160,7 @@ def _overdue(limit):
 def _unsatisfied_after_redo(limit):
     reason = policy().proposal_reasons["unsatisfied_after_redo"]
     last = and_(Rating.message_id == Message.id, Rating.round >= 1, Rating.level.in_(policy().redo_ratings))
-    query = (select(Message, Unit.name, Rating.level).join(Rating, last)
-             .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
-                                    Assignment.state.in_(["active", "done"])))
-             .join(Unit, Unit.id == Assignment.unit_id)
+    query = (_lead_unit().add_columns(Rating.level).join(Rating, last)
              .where(_no_case(SupervisionCase.reason == reason)).order_by(Rating.rated_at.desc()).limit(limit))
     for message, unit, level in db.session.execute(query):
         yield "unsatisfied_after_redo", message, unit, f"重办后评价：{policy().rating_label(level)}"
