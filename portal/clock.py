@@ -8,11 +8,26 @@ from datetime import UTC, date, datetime, timedelta
 
 CHINA = timedelta(hours=8)
 _frozen: list[datetime] = []
+_must_be_frozen = False
+
+
+class UnfrozenClock(RuntimeError):
+    """The real time was asked for where only a frozen clock may answer (the test suite)."""
 
 
 def now() -> datetime:
     """Naive UTC now (or the frozen time)."""
-    return _frozen[-1] if _frozen else datetime.now(UTC).replace(tzinfo=None)
+    if _frozen:
+        return _frozen[-1]
+    if _must_be_frozen:
+        raise UnfrozenClock("测试中读取了真实时间：请用 clock.frozen(...) 或 tests.conftest.on(...) 固定时钟。")
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def require_frozen(required: bool = True) -> None:
+    """From now on refuse to read the real time unless frozen: the suite must pass on any date."""
+    global _must_be_frozen
+    _must_be_frozen = required
 
 
 def today() -> date:

@@ -13,6 +13,20 @@ from sqlalchemy import text
 from portal import clock, create_app, search
 from portal.extensions import db
 
+# The day every test runs on unless it says otherwise: a Wednesday, 10:00 China time.
+DEFAULT_DAY = date(2026, 12, 2)
+
+
+def pytest_configure(config):
+    clock.require_frozen()  # a test that reads the real time fails loudly
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """Every test (and every fixture) runs on DEFAULT_DAY; ``on(...)`` moves it inside a block."""
+    with on(DEFAULT_DAY):
+        yield
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Message, Unit, User
 from portal.rules.workflow import Role, Status
@@ -94,7 +95,7 @@ def reply(city: City, message: Message, *, unit: str = "住建局", **overrides)
         handling.record_contact(message, actor=handler, note="已电话联系诉求人。")
     if policy().deadline(message.category).decision and not lead.report_decision:
         handling.decide_report(message, actor=handler, investigate=False, note="不予调查。")
-    fields = dict(handled_on=date.today(), result="已处理。", basis="《环境噪声污染防治法》第四十三条",
+    fields = dict(handled_on=clock.today(), result="已处理。", basis="《环境噪声污染防治法》第四十三条",
                   contact_note="已电话告知。", handler_name="李四", handler_phone="0797-1234567",
                   body="经核实，施工单位已停止夜间施工。")
     if message.category in ("complaint", "report"):

@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.models import Message, RateLimitHit
 from portal.rules.workflow import Role, Status
 from portal.services import publication
+from tests.conftest import on
 from tests.factories import answered, assigned
 
 FORM = {"category": "complaint", "topic": "环境保护", "region": "A3区洋湖街道", "subject": "工地夜间施工噪音扰民",
@@ -39,7 +40,9 @@ def test_home_list_and_message_page_show_published_replies_only(client, city):
 
 def test_the_list_filters_sorts_and_pages_with_stable_urls(client, city):
     for day, category in (("2026-11-02", "consult"), ("2026-11-03", "complaint"), ("2026-11-04", "consult")):
-        publish(city, answered(city, day, category=category, subject=f"{category}-{day}"))
+        message = answered(city, day, category=category, subject=f"{category}-{day}")
+        with on(day, 17):
+            publish(city, message)
     consult = client.get("/messages?category=consult&sort=old").get_data(as_text=True)
     assert "共 2 条" in consult and consult.index("consult-2026-11-02") < consult.index("consult-2026-11-04")
     assert "complaint-" not in consult

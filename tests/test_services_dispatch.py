@@ -84,7 +84,8 @@ def test_a_return_request_after_one_working_day_is_refused(city):
 
 def test_refusing_a_return_needs_reasons_and_sends_it_back_to_the_unit(city):
     message = assigned(city, "2026-11-24")
-    request = dispatch.request_return(message, actor=city.user(Role.HANDLER, "住建局"), reason="r", basis="b")
+    with on("2026-11-25"):  # within the one working day of R4.3
+        request = dispatch.request_return(message, actor=city.user(Role.HANDLER, "住建局"), reason="r", basis="b")
     with pytest.raises(DomainError, match="不同意退回的理由"):
         dispatch.decide_return(request, actor=city.user(Role.DISPATCHER), approve=False)
     dispatch.decide_return(request, actor=city.user(Role.DISPATCHER), approve=False, note="属于你单位职责")
@@ -93,7 +94,9 @@ def test_refusing_a_return_needs_reasons_and_sends_it_back_to_the_unit(city):
 
 def test_a_co_unit_return_drops_only_that_unit(city):
     message = assigned(city, "2026-11-24", co_units=["生态环境局"])
-    request = dispatch.request_return(message, actor=city.user(Role.HANDLER, "生态环境局"), reason="r", basis="b")
+    with on("2026-11-25"):
+        request = dispatch.request_return(message, actor=city.user(Role.HANDLER, "生态环境局"), reason="r",
+                                          basis="b")
     assert message.status == Status.ASSIGNED
     dispatch.decide_return(request, actor=city.user(Role.DISPATCHER), approve=True)
     assert [a.unit.name for a in message.active_assignments()] == ["住建局"]

@@ -1,9 +1,9 @@
 """R1 intake and R2 screening, through the services."""
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Event, Notification
 from portal.rules.workflow import Role, Status
@@ -59,7 +59,7 @@ def test_an_operator_records_a_hotline_call_on_a_channel_of_the_preset(city, pol
 
 def test_only_an_operator_records_calls(city):
     with pytest.raises(Forbidden):
-        intake.record_call(actor=city.user(Role.HANDLER, "住建局"), channel="hotline", call_time=date.today(),
+        intake.record_call(actor=city.user(Role.HANDLER, "住建局"), channel="hotline", call_time=clock.today(),
                            category="consult", subject="s", body="b", name="n", phone="13800000000")
 
 

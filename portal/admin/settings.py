@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import UNIT_KINDS, ReplyTemplate, Unit, User
 from ..rules.workflow import ROLE_LABELS, Role
@@ -106,7 +107,7 @@ def retire_template(template_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 def calendar():
     _admin_only()
-    year = request.args.get("year", type=int) or date.today().year
+    year = request.args.get("year", type=int) or clock.today().year
     if request.method == "POST":
         try:
             day = date.fromisoformat(request.form.get("day", ""))

@@ -14,6 +14,8 @@ from datetime import date
 
 import rjieba
 
+from .. import clock
+
 TYPES = {"phone": "电话", "id_number": "身份证号", "bank_card": "银行卡号", "email": "电子邮箱", "plate": "车牌号",
          "address": "地址", "name": "姓名", "petitioner": "诉求人信息", "rule": "管理员规则", "manual": "审核员标注"}
 
@@ -57,7 +59,7 @@ def id_checksum_ok(number: str) -> bool:
 
 def _birth_ok(year: int, month: int, day: int) -> bool:
     try:
-        return date(year, month, day) <= date.today() and year >= 1900
+        return date(year, month, day) <= clock.today() and year >= 1900
     except ValueError:
         return False
 
