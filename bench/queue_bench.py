@@ -18,7 +18,7 @@ from bench.populate import populate  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import User  # noqa: E402
-from portal.services import queues  # noqa: E402
+from portal.queries import queues  # noqa: E402
 
 VIEWS = [  # (label, queue, filters, sort, direction, page)
     ("all, newest first", "all", {}, "received", "desc", 1),

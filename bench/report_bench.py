@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from portal import clock, create_app, exports, textmining  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Assignment, Message, Unit, User  # noqa: E402
+from portal.queries import assessment, dashboard, proposals, reports  # noqa: E402
 from portal.rules.periods import Period  # noqa: E402
-from portal.services import assessment, dashboard, reports, supervision  # noqa: E402
 
 MONTH = Period.parse("2026-10")
 
@@ -102,7 +102,7 @@ def main(n: int, url: str | None) -> None:
         user = db.session.scalar(db.select(User).where(User.role == "supervisor"))
         with clock.frozen(clock.china_to_utc(datetime(2026, 10, 31, 10))):
             timed("office dashboard", lambda: dashboard.figures(user))
-            timed("supervision proposals (incl. 30-day clusters)", lambda: supervision.proposals())
+            timed("supervision proposals (incl. 30-day clusters)", lambda: proposals.proposals())
         db.session.rollback()
         db.session.close()
         db.drop_all()

@@ -97,7 +97,7 @@ def _echo_delivery(report) -> None:
 def reindex():
     """Rebuild the search index from the published public versions in the database."""
     from . import search
-    from .projection import count_published, search_documents
+    from .queries.projection import count_published, search_documents
 
     total = count_published()
     with click.progressbar(length=total, label="重建搜索索引", show_pos=True) as bar:
@@ -228,8 +228,8 @@ def calendar_show(year: int):
 @click.argument("note", required=False, default="")
 def calendar_set(day: str, kind: str, note: str):
     """Mark DAY as a workday (e.g. 调休上班) or a holiday."""
-    calendar_service.set_day(_day(day), is_workday=kind == "workday", note=note, actor=SYSTEM)
-    click.echo(f"{day} 已设为{'工作日' if kind == 'workday' else '休息日'}。")
+    changed = calendar_service.set_day(_day(day), is_workday=kind == "workday", note=note, actor=SYSTEM)
+    click.echo(f"{day} 已设为{'工作日' if kind == 'workday' else '休息日'}；重新计算期限 {changed} 件。")
 
 
 @calendar.command("confirm")
@@ -237,9 +237,7 @@ def calendar_set(day: str, kind: str, note: str):
 @click.option("--source", default="国务院办公厅放假安排通知", help="依据")
 def calendar_confirm(year: int, source: str):
     """Declare YEAR's official days fully entered; its deadlines stop being provisional."""
-    calendar_service.confirm_year(year, source=source, actor=SYSTEM)
-    changed = reminders.recompute_provisional()
-    db.session.commit()
+    changed = calendar_service.confirm_year(year, source=source, actor=SYSTEM)
     click.echo(f"{year}年已确认为官方日历；重新计算期限 {changed} 件。")
 
 
@@ -248,11 +246,9 @@ def calendar_confirm(year: int, source: str):
 def calendar_import(file: Path):
     """Import days from CSV (date,workday|holiday,note) or iCalendar; confirms the years in it."""
     try:
-        per_year = calendar_service.import_file(file, actor=SYSTEM)
+        per_year, changed = calendar_service.import_file(file, actor=SYSTEM)
     except DomainError as exc:
         _fail(exc)
-    changed = reminders.recompute_provisional()
-    db.session.commit()
     click.echo("已导入：" + "，".join(f"{y}年 {n} 天" for y, n in sorted(per_year.items()))
                + f"；重新计算期限 {changed} 件。")
 

@@ -379,7 +379,7 @@ def test_bulk_assign_and_remind_report_each_item(client, city):
 
 
 def test_a_huge_queue_counts_up_to_a_cap_and_says_so(client, city, monkeypatch):
-    from portal.services import queues
+    from portal.queries import queues
 
     for _ in range(4):
         assigned(city, "2026-11-20", category="consult")

@@ -1,9 +1,9 @@
 """R8.4 unit assessment on a hand-made month, per preset, and its drill-down to the messages."""
 import pytest
 
+from portal.queries.assessment import assess
 from portal.rules.periods import Period
 from portal.rules.workflow import Role
-from portal.services.assessment import assess
 from tests.oversight_fixture import make_month
 from tests.test_admin import sign_in
 

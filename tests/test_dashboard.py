@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from portal.queries import dashboard
 from portal.rules.workflow import Role
-from portal.services import dashboard
 from portal.services.reminders import tick
 from tests.conftest import on
 from tests.factories import assigned

@@ -40,7 +40,7 @@ def published(city):
         db.session.commit()
         proposal = review.propose(message)  # the reviewer accepts what the engine proposes
         publication.publish(message, actor=city.user(Role.REVIEWER), subject=proposal.public["subject"],
-                            body=proposal.public["body"], reply_text=proposal.public["reply"], reply_unit="住建局")
+                            body=proposal.public["body"], reply_text=proposal.public["reply"])
         with on("2026-11-05"):
             rating.rate(message, level="satisfied")
         messages.append(message)

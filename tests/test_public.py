@@ -17,8 +17,7 @@ FORM = {"category": "complaint", "topic": "环境保护", "region": "A3区洋湖
 
 
 def publish(city, message, **texts):
-    fields = {"subject": message.subject, "body": message.body, "reply_text": "已责令施工单位停止夜间施工。",
-              "reply_unit": "住建局", **texts}
+    fields = {"subject": message.subject, "body": message.body, "reply_text": "已责令施工单位停止夜间施工。", **texts}
     return publication.publish(message, actor=city.user(Role.REVIEWER), **fields)
 
 

@@ -5,10 +5,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from portal.queries.reports import analysis, reconciliation
 from portal.rules.periods import Period
 from portal.rules.workflow import Role
 from portal.services import intake
-from portal.services.reports import analysis, reconciliation
 from tests.conftest import on
 from tests.factories import assigned
 from tests.oversight_fixture import make_month

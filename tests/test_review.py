@@ -33,10 +33,10 @@ def test_nothing_with_the_petitioners_details_is_published(city):
     message = _with_text(city, "我叫欧阳娜娜。")
     with pytest.raises(DomainError, match="仍有诉求人本人的信息"):
         publication.publish(message, actor=city.user(Role.REVIEWER), subject="s", body="我叫欧阳娜娜。",
-                            reply_text="r", reply_unit="u")
+                            reply_text="r")
     with pytest.raises(DomainError, match="仍有诉求人本人的信息"):
         publication.publish(message, actor=city.user(Role.REVIEWER), subject="s", body="电话 138-1234-5678",
-                            reply_text="r", reply_unit="u")
+                            reply_text="r")
     assert message.publication == "pending"
 
 

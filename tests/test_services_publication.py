@@ -14,7 +14,7 @@ D = date.fromisoformat
 
 def publish(city, message):
     return publication.publish(message, actor=city.user(Role.REVIEWER), subject="小区噪音", body="夜间施工噪音。",
-                               reply_text="已停止夜间施工。", reply_unit="住建局")
+                               reply_text="已停止夜间施工。")
 
 
 def test_nothing_is_published_before_it_is_answered(city):
@@ -44,8 +44,7 @@ def test_the_citizens_choice_not_to_publish_is_respected(city):
 def test_only_the_reviewer_publishes(city):
     message = answered(city, "2026-11-02", category="consult")
     with pytest.raises(Forbidden):
-        publication.publish(message, actor=city.user(Role.DISPATCHER), subject="s", body="b", reply_text="r",
-                            reply_unit="u")
+        publication.publish(message, actor=city.user(Role.DISPATCHER), subject="s", body="b", reply_text="r")
 
 
 @pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])

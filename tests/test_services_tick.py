@@ -9,7 +9,7 @@ from portal.models import Event, Notification, OverdueWarning
 from portal.rules.workflow import Role
 from portal.services import SYSTEM, handling
 from portal.services import calendar as calendar_service
-from portal.services.reminders import recompute_provisional, tick
+from portal.services.reminders import tick
 from tests.conftest import on
 from tests.factories import assigned
 
@@ -105,9 +105,8 @@ def test_provisional_deadlines_are_recomputed_when_the_official_year_is_entered(
     assert (lead.due_date, lead.due_provisional) == (D("2027-01-05"), True)
     official = tmp_path / "2027.csv"
     official.write_text("date,kind,note\n2027-01-04,holiday,元旦调休\n", encoding="utf-8")
-    calendar_service.import_file(official, actor=SYSTEM)
-    assert recompute_provisional() == 1
-    db.session.commit()
+    assert calendar_service.import_file(official, actor=SYSTEM) == ({2027: 1}, 1)  # one call, one commit
+    db.session.refresh(lead)
     assert (lead.due_date, lead.due_provisional) == (D("2027-01-06"), False)
     assert message.events[-1].kind == "recompute_deadline"
 
@@ -129,7 +128,7 @@ def test_an_icalendar_file_marks_holidays_and_makeup_workdays(app, tmp_path):
         "DTEND;VALUE=DATE:20270209", "SUMMARY:春节 休", "END:VEVENT",
         "BEGIN:VEVENT", "UID:2", "DTSTAMP:20261101T000000Z", "DTSTART;VALUE=DATE:20270214",
         "DTEND;VALUE=DATE:20270215", "SUMMARY:春节调休 班", "END:VEVENT", "END:VCALENDAR", ""]), encoding="utf-8")
-    assert calendar_service.import_file(ics, actor=SYSTEM) == {2027: 4}
+    assert calendar_service.import_file(ics, actor=SYSTEM)[0] == {2027: 4}
     from portal.services.common import load_calendar
 
     cal = load_calendar()

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from portal.queries import proposals
 from portal.rules.workflow import Role
 from portal.services import supervision
 from tests.conftest import on
@@ -12,7 +13,7 @@ from tests.test_admin import sign_in
 
 
 def proposed(trigger):
-    return [(p.message.tracking_no, p.reason) for p in supervision.proposals() if p.trigger == trigger]
+    return [(p.message.tracking_no, p.reason) for p in proposals.proposals() if p.trigger == trigger]
 
 
 def test_an_overdue_message_is_proposed_until_a_case_is_opened(client, city):
@@ -21,7 +22,7 @@ def test_an_overdue_message_is_proposed_until_a_case_is_opened(client, city):
         assert proposed("overdue") == []  # due today: not yet
     with on("2026-11-12"):
         assert proposed("overdue") == [(message.tracking_no, "overdue")]
-        detail = supervision.proposals()[0].detail
+        detail = proposals.proposals()[0].detail
         assert "已超期3个工作日" in detail
         sign_in(client, city.user(Role.SUPERVISOR))
         page = client.post("/admin/proposals", data={"message_id": message.id, "reason": "overdue",
@@ -65,7 +66,7 @@ def test_an_instruction_recorded_before_assignment_is_proposed_once_assigned(cit
     with on("2026-11-02", 11):
         intake.accept(message, actor=city.user(Role.OPERATOR))
         dispatch.assign(message, city.units["住建局"], [], actor=city.user(Role.DISPATCHER))
-        found = supervision.proposals()
+        found = proposals.proposals()
     assert [(p.trigger, p.message.id) for p in found] == [("instruction", message.id)]
     assert "王市长批示" in found[0].detail
 
@@ -80,7 +81,7 @@ def test_three_similar_messages_in_thirty_days_are_a_concentrated_matter(city, p
         assert proposed("cluster") == []  # two are not yet a cluster
     messages.append(assigned(city, "2026-11-05", subject="丽发新城搅拌站噪音扰民", body=texts[2]))
     with on("2026-11-05", 15):
-        found = [p for p in supervision.proposals() if p.trigger == "cluster"]
+        found = [p for p in proposals.proposals() if p.trigger == "cluster"]
     assert [(p.message.id, p.reason) for p in found] == [(messages[-1].id, reason)]
     assert all(m.tracking_no in found[0].detail for m in messages)
     with on("2026-12-20"):

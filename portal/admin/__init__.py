@@ -21,9 +21,11 @@ def queue_navigation():
     """The queues and their counts on every back-office page (counted only when the page shows them)."""
     if not current_user.is_authenticated:
         return {}
-    from ..services.queues import COUNT_CAP, LazyCounts, queues_for
+    from ..queries.queues import COUNT_CAP, LazyCounts, queues_for
+    from ..rules.permissions import may_open
 
-    return {"queues": queues_for(current_user), "counts": LazyCounts(current_user), "count_cap": COUNT_CAP}
+    return {"queues": queues_for(current_user), "counts": LazyCounts(current_user), "count_cap": COUNT_CAP,
+            "may_open": lambda page: may_open(current_user, page)}
 
 
 from . import auth, inbox, messages, oversight, reports, review, settings  # noqa: E402,F401  (register the routes)

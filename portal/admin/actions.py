@@ -8,9 +8,11 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import SupervisionCase, Unit
-from ..rules.workflow import UNIT, Action, Role, Status, allowed_actions
-from ..services import DomainError, dispatch, handling, intake, publication, review, supervision
-from ..services.common import check_version, policy
+from ..queries.common import policy
+from ..queries.situation import situation
+from ..rules.permissions import may, may_decide_extension
+from ..rules.workflow import Action, Role, allowed_actions
+from ..services import Conflict, DomainError, dispatch, handling, intake, publication, review, supervision
 
 A = Action
 
@@ -37,56 +39,16 @@ class Form:
 DECISION = Field("decision", "审核意见", "select", choices=(("yes", "同意"), ("no", "不同意")))
 
 
+# Moves decided inside another form (one form decides both ways) or on their own page (publishing).
+DECIDED_ELSEWHERE = frozenset({A.REFUSE_RETURN, A.REFUSE_SIGN_OFF, A.SEND_BACK, A.PUBLISH})
+
+
 def forms_for(message, user) -> list[Form]:
-    """The forms of the moves ``user`` may make on ``message`` now."""
-    status = Status(message.status)
-    role = Role(user.role)
-    forms = []
-    for action in allowed_actions(status, role):
-        if _applies(action, message, user):
-            forms.append(_form(action, message, user))
-    if role in UNIT and _own_assignment(message, user) and status == Status.ASSIGNED:
-        forms.append(Form("upload", "上传附件", (
-            Field("file", "文件（PDF、图片、Word、Excel，10MB以内）", "file"),
-            Field("purpose", "用途", "select", choices=(("investigation_doc", "调查受理文书"),
-                                                      ("duty_opinion", "书面履责意见"), ("other", "其他材料"))))))
-    return forms
-
-
-def _own_assignment(message, user):
-    return next((a for a in message.active_assignments() if a.unit_id == user.unit_id), None)
-
-
-def _applies(action, message, user) -> bool:
-    """Context the status table cannot see: lead or co-unit, pending requests, open cases."""
-    mine = _own_assignment(message, user) if user.role in UNIT else None
-    lead_only = {A.SUBMIT_REPLY, A.DECIDE_REPORT, A.SIGN_OFF, A.REFUSE_SIGN_OFF}
-    unit_work = lead_only | {A.REQUEST_RETURN, A.RECORD_CONTACT, A.REQUEST_EXTENSION, A.SUBMIT_CO_OPINION,
-                             A.EXPLAIN_DELAY, A.REQUEST_CO_RETURN}
-    if user.role in UNIT and action in unit_work and (mine is None or (action in lead_only and not mine.is_lead)):
-        return False
-    checks = {
-        A.REQUEST_RETURN: lambda: mine.is_lead, A.REQUEST_CO_RETURN: lambda: not mine.is_lead,
-        A.SUBMIT_CO_OPINION: lambda: not mine.is_lead,
-        A.DECIDE_REPORT: lambda: bool(policy().deadline(message.category).decision) and not mine.report_decision,
-        A.DECIDE_CO_RETURN: lambda: bool(dispatch.pending_returns(message)),
-        A.APPROVE_RETURN: lambda: bool(dispatch.pending_returns(message)),
-        A.DECIDE_EXTENSION: lambda: any(handling.may_decide_extension(user, r)
-                                        for r in handling.pending_extensions(message)),
-        A.REFUSE_RETURN: lambda: False,  # one form decides both ways (APPROVE_RETURN)
-        A.REFUSE_SIGN_OFF: lambda: False,  # likewise with SIGN_OFF
-        A.SEND_BACK: lambda: False,  # likewise with APPROVE_REPLY
-        A.SIGN_OFF: lambda: user.role in (policy().signoff_role(message.channel_level), Role.PRINCIPAL_HEAD),
-        A.RECORD_FOLLOW_UP: lambda: user.role == Role.REVIEWER or any(
-            a.is_lead and a.unit_id == user.unit_id for a in message.assignments),
-        A.ANSWER_SUPERVISION: lambda: bool(_open_cases(message, user.unit_id)),
-        A.CLOSE_SUPERVISION: lambda: bool(_open_cases(message)),
-        A.PUBLISH: lambda: False,  # published through the review page (admin/review.py)
-        A.WITHHOLD: lambda: message.publication == "pending",
-        A.HIDE: lambda: message.publication == "published",
-        A.CLOSE: lambda: True, A.ARCHIVE: lambda: True,
-    }
-    return checks.get(action, lambda: True)()
+    """The forms of the moves ``user`` may make on ``message`` now: exactly those the rule book
+    (portal/rules/permissions.py) allows, so a form offered is a move the service accepts."""
+    now = situation(message)
+    return [_form(action, message, user) for action in allowed_actions(now.status, Role(user.role))
+            if action not in DECIDED_ELSEWHERE and may(user, action, now) is None]
 
 
 def _open_cases(message, unit_id=None):
@@ -138,6 +100,11 @@ def _form(action, message, user) -> Form:
                                                                    Field("basis", "依据", "textarea"))),
         A.APPROVE_RETURN: Form("decide_return", "审核退回申请", (DECISION, Field("note", "理由", "textarea",
                                                                           required=False))),
+        A.ADD_ATTACHMENT: Form(A.ADD_ATTACHMENT, "上传附件", (
+            Field("file", "文件（PDF、图片、Word、Excel，10MB以内）", "file"),
+            Field("purpose", "用途", "select", choices=(("investigation_doc", "调查受理文书"),
+                                                      ("duty_opinion", "书面履责意见"), ("other", "其他材料")))),
+            button="上传"),
         A.DECIDE_CO_RETURN: Form("decide_return", "审核协办单位退回申请", (DECISION, Field("note", "理由", "textarea",
                                                                                 required=False))),
         A.RECORD_CONTACT: Form(A.RECORD_CONTACT, "登记与诉求人沟通", (Field("note", "沟通情况", "textarea"),)),
@@ -195,7 +162,8 @@ def perform(action: str, message, values, files, *, actor, version) -> str:
     handler = HANDLERS.get(action)
     if handler is None:
         raise DomainError("不支持的操作。")
-    check_version(message, version)  # before anything changes (an autoflush would bump the version)
+    if version is not None and version != message.version:  # before anything changes (autoflush bumps it)
+        raise Conflict("该留言已被他人更新，请刷新页面后再操作。")
     return handler(message, _Values(values), actor, files)
 
 
@@ -220,7 +188,9 @@ def _decide_return(message, v, actor, files):
 
 
 def _decide_extension(message, v, actor, files):
-    request = next(r for r in handling.pending_extensions(message) if handling.may_decide_extension(actor, r))
+    approver = policy().extension_approver
+    request = next(r for r in handling.pending_extensions(message)
+                   if may_decide_extension(actor, r.assignment.unit_id, approver))
     handling.decide_extension(request, actor=actor, approve=v.yes("decision"), note=v.get("note"))
     return "已审批延期申请。"
 
@@ -248,9 +218,8 @@ def _review(message, v, actor, files):
 
 
 def _publish(message, v, actor, files):
-    lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
     publication.publish(message, actor=actor, subject=v.get("subject"), body=v.get("body"),
-                        reply_text=v.get("reply_text"), reply_unit=lead.unit.name)
+                        reply_text=v.get("reply_text"))
     return "已公开发布。"
 
 
@@ -308,7 +277,7 @@ HANDLERS = {
         _open_cases(m, a.unit_id)[0], actor=a, answer=v.get("answer"))),
     A.CLOSE_SUPERVISION: _say("督办事项已办结。", lambda m, v, a: supervision.close_case(
         _open_cases(m)[0], actor=a, note=v.get("note"))),
-    "upload": _upload,
+    A.ADD_ATTACHMENT: _upload,
 }
 
 

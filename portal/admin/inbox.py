@@ -7,14 +7,17 @@ from .. import clock
 from ..extensions import db
 from ..htmx import render
 from ..models import Message, Unit
+from ..queries import queues
+from ..queries.common import policy, workdays_between
 from ..querystring import date_args
+from ..rules.permissions import may_open
 from ..rules.warnings import LEVEL_LABELS, current_level
-from ..rules.workflow import CLOCK_RUNNING, LABELS, Role, Status
-from ..services import DomainError, dispatch, queues, supervision
-from ..services.common import policy, workdays_between
+from ..rules.workflow import CLOCK_RUNNING, LABELS, Status
+from ..services import DomainError, abandon, dispatch, supervision
 from . import bp
 
 PAGE_SIZES = (20, 50, 100, 200)
+BULK_OPERATIONS = ("assign", "remind")
 
 
 @bp.get("/")
@@ -38,7 +41,7 @@ def inbox():
                   pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
                   units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
-                  bulk=[op for op, roles in BULK_ROLES.items() if current_user.role in roles
+                  bulk=[op for op in BULK_OPERATIONS if may_open(current_user, f"bulk_{op}")
                         and (op != "assign" or key == "to_assign")])
 
 
@@ -88,13 +91,10 @@ def _filters() -> tuple[queues.TableFilters, list[str]]:
                                q=args.get("q", "").strip()[:50], **dates), errors
 
 
-BULK_ROLES = {"assign": {Role.DISPATCHER}, "remind": {Role.DISPATCHER, Role.SUPERVISOR}}
-
-
 @bp.post("/bulk/<operation>")
 def bulk(operation: str):
     """The same action on several messages; each item is checked on its own and reported."""
-    if current_user.role not in BULK_ROLES.get(operation, set()):
+    if operation not in BULK_OPERATIONS or not may_open(current_user, f"bulk_{operation}"):
         abort(403)
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
     if not ids:
@@ -113,7 +113,7 @@ def bulk(operation: str):
                 supervision.remind(message, actor=current_user)
             done.append(message.tracking_no)
         except DomainError as exc:
-            db.session.rollback()
+            abandon()
             failed.append(f"{message.tracking_no}：{exc}")
     verb = f"交办{lead.name}" if lead else "催办"
     flash(f"已{verb} {len(done)} 件。" + ("未成功：" + "；".join(failed) if failed else ""))

@@ -9,10 +9,11 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
-from ..rules.workflow import UNIT, Role
-from ..services import DomainError, intake
-from ..services.common import commit, record
-from ..services.queues import visible
+from ..queries.queues import visible
+from ..queries.situation import refusal
+from ..rules.permissions import may_open, may_reveal
+from ..rules.workflow import Action
+from ..services import DomainError, abandon, confidentiality, intake
 from ..storage import upload_path
 from . import actions, bp
 
@@ -40,7 +41,7 @@ def act(message_id: int, action: str):
         done = actions.perform(action, message, request.form, request.files, actor=current_user,
                                version=request.form.get("version", type=int))
     except DomainError as exc:
-        db.session.rollback()
+        abandon()
         return _page(db.session.get(Message, message_id), failed=action, error=str(exc), status=exc.status_code)
     flash(done)
     return redirect(url_for("admin.message", message_id=message_id))
@@ -50,10 +51,10 @@ def act(message_id: int, action: str):
 def reveal(message_id: int):
     """Show the petitioner's details: a recorded action, refused to the unit complained about."""
     message = load_visible(message_id)
-    if not may_reveal(message):
+    try:
+        confidentiality.reveal_petitioner(message, actor=current_user)
+    except DomainError:
         abort(403)
-    record(message, "reveal_petitioner", actor=current_user)
-    commit()
     return _page(message, revealed=True)
 
 
@@ -69,7 +70,7 @@ def attachment(attachment_id: int):
 @bp.route("/calls/new", methods=["GET", "POST"])
 def new_call():
     """An operator enters a hotline call (R1.3)."""
-    if current_user.role != Role.OPERATOR:
+    if not may_open(current_user, "new_call"):
         abort(403)
     if request.method == "GET":
         now = clock.local_time(clock.now())  # the operator's clock is China time
@@ -95,13 +96,6 @@ def _call_time(value: str) -> datetime:
         raise DomainError("来电时间格式不正确。") from None
 
 
-def may_reveal(message: Message) -> bool:
-    """R9.2: the unit complained about never sees the petitioner; contact goes through the office."""
-    if current_user.role == Role.ADMIN:
-        return False
-    return not (current_user.role in UNIT and message.about_unit_id == current_user.unit_id)
-
-
 def _page(message: Message, *, failed: str | None = None, error: str | None = None, status: int = 200,
           revealed: bool = False):
     events = db.session.scalars(select(Event).options(selectinload(Event.actor))
@@ -111,7 +105,8 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
     return render_template("admin/message.html", message=message, events=events,
                            forms=actions.forms_for(message, current_user), failed=failed, error=error,
-                           values=values, revealed=revealed, may_reveal=may_reveal(message),
+                           values=values, revealed=revealed, may_reveal=may_reveal(current_user, message.about_unit_id),
+                           may_publish=refusal(current_user, Action.PUBLISH, message) is None,
                            attachments=attachments, units=actions.unit_choices(),
                            reply_templates=_templates_for(message)), status
 

@@ -8,34 +8,36 @@ from .. import clock
 from ..extensions import db
 from ..htmx import render
 from ..models import Message, Notification, Unit
+from ..queries import assessment, dashboard
+from ..queries import proposals as proposals_query
+from ..queries.common import policy
+from ..queries.proposals import TRIGGER_LABELS
+from ..queries.queues import visible
 from ..rules.periods import Period
+from ..rules.permissions import may_open
 from ..rules.warnings import LEVEL_LABELS
-from ..rules.workflow import LABELS, UNIT, Role
-from ..services import DomainError, assessment, dashboard, outbox, reminders, supervision
-from ..services.common import policy
-from ..services.queues import OFFICE, visible
-from ..services.supervision import TRIGGER_LABELS
+from ..rules.workflow import LABELS, UNIT
+from ..services import DomainError, outbox, reminders, supervision
 from . import bp
 
-ASSESSORS = (OFFICE - {Role.OPERATOR}) | {Role.DEPUTY_HEAD, Role.PRINCIPAL_HEAD}
 OUTBOX_PAGE = 50
 
 
-def _require(roles) -> None:
-    if current_user.role not in roles:
+def _require(page: str) -> None:
+    if not may_open(current_user, page):
         abort(403)
 
 
 @bp.get("/dashboard")
 def dashboard_page():
     return render_template("admin/dashboard.html", figures=dashboard.figures(current_user), today=clock.today(),
-                           may_tick=current_user.role in (Role.ADMIN, Role.SUPERVISOR))
+                           may_tick=may_open(current_user, "run_tick"))
 
 
 @bp.post("/tick")
 def run_tick():
     """The scheduled job (cron runs it daily, deploy/wenzheng.cron) run now by the office."""
-    _require({Role.ADMIN, Role.SUPERVISOR})
+    _require("run_tick")
     report = reminders.tick()
     delivery = outbox.deliver()
     levels = "，".join(f"{LEVEL_LABELS[k]} {v}" for k, v in report.warnings.items()) or "无"
@@ -58,7 +60,7 @@ def requested_period(default_kind="month") -> tuple[Period, str | None]:
 
 @bp.get("/assessment")
 def assessment_page():
-    _require(ASSESSORS)
+    _require("assessment")
     period, error = requested_period()
     return render_template("admin/assessment.html", period=period, error=error, rows=assessment.assess(period),
                            metrics=assessment.METRICS, weights=policy().assessment_weights,
@@ -68,7 +70,7 @@ def assessment_page():
 @bp.get("/assessment/<period_key>/<int:unit_id>/<metric>")
 def assessment_messages(period_key: str, unit_id: int, metric: str):
     """The messages behind one figure of the assessment."""
-    _require(ASSESSORS)
+    _require("assessment")
     if metric not in assessment.METRICS or (current_user.role in UNIT and unit_id != current_user.unit_id):
         abort(404)
     period = Period.parse(period_key)
@@ -84,10 +86,10 @@ def assessment_messages(period_key: str, unit_id: int, metric: str):
 @bp.route("/proposals", methods=["GET", "POST"])
 def proposals():
     """What to supervise (R8.2), proposed from overdue work, redo still unsatisfied, instructions, clusters."""
-    _require({Role.SUPERVISOR, Role.ADMIN, Role.DISPATCHER})
+    _require("proposals")
     error, status = None, 200
     if request.method == "POST":
-        _require({Role.SUPERVISOR})
+        _require("open_proposed_case")
         message = db.session.get(Message, request.form.get("message_id", type=int) or 0) or abort(404)
         try:
             case = supervision.open_case(message, actor=current_user, reason=request.form.get("reason", ""),
@@ -97,13 +99,13 @@ def proposals():
         else:
             flash(f"已对留言 {message.tracking_no} 立案督办，{case.unit.name}须在{case.due_date:%Y-%m-%d}前反馈。")
             return redirect(url_for("admin.proposals"))
-    return render_template("admin/proposals.html", proposals=supervision.proposals(), triggers=TRIGGER_LABELS,
+    return render_template("admin/proposals.html", proposals=proposals_query.proposals(), triggers=TRIGGER_LABELS,
                            rules=policy(), error=error, form=request.form), status
 
 
 @bp.get("/outbox")
 def outbox_page(error: str | None = None, status: int = 200):
-    _require({Role.ADMIN, Role.SUPERVISOR})
+    _require("outbox")
     state = request.args.get("status", "")
     page = max(1, request.args.get("page", 1, type=int))
     query = select(Notification)
@@ -118,7 +120,7 @@ def outbox_page(error: str | None = None, status: int = 200):
 
 @bp.post("/outbox/<int:note_id>/resend")
 def resend(note_id: int):
-    _require({Role.ADMIN, Role.SUPERVISOR})
+    _require("outbox")
     note = db.session.get(Notification, note_id) or abort(404)
     try:
         outbox.resend(note, actor=current_user)

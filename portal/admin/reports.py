@@ -3,19 +3,16 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from .. import exports
+from ..queries import reports
+from ..queries.common import policy
 from ..rules.periods import Period
-from ..rules.workflow import Role
-from ..services import reports
-from ..services.common import policy
-from ..services.queues import OFFICE
+from ..rules.permissions import may_open
 from . import bp
 from .oversight import requested_period
 
-READERS = OFFICE - {Role.OPERATOR}
-
 
 def _report():
-    if current_user.role not in READERS:
+    if not may_open(current_user, "analysis"):
         abort(403)
     kind = "quarter" if request.args.get("kind") == "quarter" else "month"
     period, error = requested_period(kind)
@@ -31,7 +28,7 @@ def analysis_page():
 
 @bp.get("/reports/<period_key>.<fmt>")
 def analysis_file(period_key: str, fmt: str):
-    if current_user.role not in READERS:
+    if not may_open(current_user, "analysis"):
         abort(403)
     if fmt not in ("xlsx", "docx"):
         abort(404)

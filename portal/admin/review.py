@@ -3,8 +3,8 @@ span shown with its type; unmask a false positive, mask more by selecting text, 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..rules.permissions import may_open
 from ..rules.redaction import TYPES
-from ..rules.workflow import Role
 from ..services import DomainError, publication
 from ..services import redaction as review_service
 from . import bp
@@ -12,7 +12,7 @@ from .messages import load_visible
 
 
 def _reviewer_only():
-    if current_user.role != Role.REVIEWER:
+    if not may_open(current_user, "review"):
         abort(403)
 
 
@@ -41,10 +41,9 @@ def review(message_id: int):
     if request.form.get("step") != "publish":
         return _page(message, detected, proposal)
     texts = {field: request.form.get(field, "") for field in review_service.FIELDS}
-    lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
     try:
         publication.publish(message, actor=current_user, subject=texts["subject"], body=texts["body"],
-                            reply_text=texts["reply"], reply_unit=lead.unit.name,
+                            reply_text=texts["reply"],
                             version=request.form.get("version", type=int))
     except DomainError as exc:
         return _page(message, detected, proposal, edited=texts, error=str(exc), status=exc.status_code)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import UNIT_KINDS, ReplyTemplate, Unit, User
-from ..rules.workflow import ROLE_LABELS, Role
+from ..rules.permissions import may_open
+from ..rules.workflow import ROLE_LABELS
 from ..services import DomainError, accounts, templates
 from ..services import calendar as calendar_service
 from ..services.common import load_calendar, policy
@@ -17,7 +18,7 @@ from . import bp
 
 
 def _admin_only():
-    if current_user.role != Role.ADMIN:
+    if not may_open(current_user, "settings"):
         abort(403)
 
 
@@ -116,10 +117,6 @@ def calendar():
             return redirect(url_for("admin.calendar", year=year))
         calendar_service.set_day(day, is_workday=request.form.get("kind") == "workday",
                                  note=request.form.get("note", ""), actor=current_user)
-        from ..services.reminders import recompute_provisional
-
-        recompute_provisional()
-        db.session.commit()
         flash(f"{day.isoformat()} 已设为{'工作日' if request.form.get('kind') == 'workday' else '休息日'}。")
         return redirect(url_for("admin.calendar", year=day.year))
     return render_template("admin/calendar.html", year=year, months=_months(year),
@@ -148,7 +145,7 @@ AUDIT_KINDS = {"reveal_petitioner": "查看诉求人信息", "login_failed": "�
 @bp.get("/audit")
 def audit():
     """Who saw petitioner details, and every other recorded action (R9.4)."""
-    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
+    if not may_open(current_user, "audit"):
         abort(403)
     from sqlalchemy.orm import selectinload
 

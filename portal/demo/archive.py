@@ -73,6 +73,5 @@ def _publish_all(source: str, progress, chunk: int = 100) -> int:
 
 def _publish(message: Message, reviewer: User) -> None:
     proposal = redaction.propose(message)
-    lead = next(a for a in message.assignments if a.is_lead)
     publication.publish(message, actor=reviewer, subject=proposal.public["subject"], body=proposal.public["body"],
-                        reply_text=proposal.public["reply"], reply_unit=lead.unit.name)
+                        reply_text=proposal.public["reply"])

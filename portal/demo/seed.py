@@ -281,8 +281,7 @@ class _Story:
         proposal = redaction.propose(message)  # the reviewer accepts what the engine masks
         with self._at(10):
             publication.publish(message, actor=self.staff[Role.REVIEWER], subject=proposal.public["subject"],
-                                body=proposal.public["body"], reply_text=proposal.public["reply"],
-                                reply_unit=self.lead.name)
+                                body=proposal.public["body"], reply_text=proposal.public["reply"])
 
     def _archive(self):
         with self._at(11, next_day=True):

@@ -1,11 +1,12 @@
 """A message, its petitioner, its assignments to units, the replies and the public version."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import Encrypted
 from ..extensions import db
+from ..rules.permissions import LIVE_STATES
 from .base import fk, utcnow
 
 
@@ -40,8 +41,8 @@ class Message(db.Model):
     publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     publication_note: Mapped[str] = mapped_column(Text, default="")
-    # The lead unit and its deadline in force, copied from the lead assignment when it changes
-    # (see _copy_lead below) so that the queues sort and filter by them through an index.
+    # The lead unit and its deadline in force, copied from the lead assignment by the services that
+    # change it (services/deadlines.keep_lead_on_message) so that the queues sort and filter by them.
     lead_unit_id: Mapped[int | None] = fk("unit.id", nullable=True, index=False)
     lead_due_date: Mapped[date | None] = mapped_column(index=True)
     # The reviewed text in force while published; older versions stay for the record.
@@ -66,6 +67,10 @@ class Message(db.Model):
 
     def active_assignments(self) -> list["Assignment"]:
         return [a for a in self.assignments if a.state == "active"]
+
+    def lead_in_force(self) -> "Assignment | None":
+        """The lead assignment working on the message or done with it (not returned or withdrawn)."""
+        return next((a for a in self.assignments if a.is_lead and a.state in LIVE_STATES), None)
 
     def lead_assignment(self) -> "Assignment | None":
         return next((a for a in self.active_assignments() if a.is_lead), None)
@@ -178,22 +183,3 @@ class PublicVersion(db.Model):
     reply_unit: Mapped[str] = mapped_column(String(100), default="")
     reviewer_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the public list sorts by it
-
-
-LIVE_STATES = ("active", "done")  # a lead assignment still in force (not returned or withdrawn)
-
-
-@event.listens_for(Session, "before_flush")
-def _copy_lead(session, _context, _instances) -> None:
-    """Keep Message.lead_unit_id / lead_due_date equal to the lead assignment in force, whatever
-    service changed it (assignment, return, extension, redo, a recomputed deadline, an import)."""
-    with session.no_autoflush:
-        for item in [*session.new, *session.dirty]:
-            if not isinstance(item, Assignment) or not item.is_lead or item.message is None:
-                continue
-            message, unit_id = item.message, item.unit.id if item.unit is not None else item.unit_id
-            if (item.state or "active") in LIVE_STATES:  # a new row has its default only once inserted
-                if (message.lead_unit_id, message.lead_due_date) != (unit_id, item.due_date):
-                    message.lead_unit_id, message.lead_due_date = unit_id, item.due_date
-            elif message.lead_unit_id == unit_id:
-                message.lead_unit_id = message.lead_due_date = None

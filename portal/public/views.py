@@ -1,13 +1,14 @@
 """Reading: home, the list of published messages, one message, unit figures, feeds, search.
-Every page here gets the public projection only (portal/projection.py)."""
+Every page here gets the public projection only (portal/queries/projection.py)."""
 from datetime import date, datetime
 
 from flask import abort, render_template, request, url_for
 from sqlalchemy import select
 
-from .. import clock, projection, search
+from .. import clock, search
 from ..extensions import db
 from ..htmx import render
+from ..queries import projection
 from ..querystring import date_args
 from ..services.common import policy
 from . import bp

@@ -52,6 +52,7 @@ class Action(StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     SUBMIT_CO_OPINION = "submit_co_opinion"
     EXPLAIN_DELAY = "explain_delay"
+    ADD_ATTACHMENT = "add_attachment"
     SUBMIT_REPLY = "submit_reply"
     SIGN_OFF = "sign_off"
     REFUSE_SIGN_OFF = "refuse_sign_off"
@@ -76,7 +77,6 @@ S, R, A = Status, Role, Action
 UNIT = frozenset({R.HANDLER, R.DEPUTY_HEAD, R.PRINCIPAL_HEAD})
 HEADS = frozenset({R.DEPUTY_HEAD, R.PRINCIPAL_HEAD})
 SCREENERS = frozenset({R.OPERATOR, R.DISPATCHER})
-OFFICE = frozenset({R.DISPATCHER, R.REVIEWER, R.SUPERVISOR})
 OPEN = (S.RECEIVED, S.TO_ASSIGN, S.ASSIGNED, S.RETURN_REQUESTED, S.SIGNOFF, S.REVIEW, S.ANSWERED, S.VISITED)
 HANDLING = (S.ASSIGNED,)
 REPLIED = (S.ANSWERED, S.VISITED)
@@ -118,6 +118,7 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     # The approver differs per preset (CZ: the unit's deputy head; LN: the platform office).
     **_loop(A.DECIDE_EXTENSION, HEADS | {R.DISPATCHER}, HANDLING),
     **_loop(A.SUBMIT_CO_OPINION, UNIT, HANDLING),
+    **_loop(A.ADD_ATTACHMENT, UNIT, HANDLING),
     **_loop(A.EXPLAIN_DELAY, UNIT, HANDLING + (S.SIGNOFF,)),
     **_loop(A.RATE, {R.CITIZEN}, REPLIED + (S.CLOSED,)),
     **_loop(A.SPOT_CHECK, {R.REVIEWER, R.SUPERVISOR}, REPLIED + (S.CLOSED, S.ARCHIVED)),
@@ -154,7 +155,8 @@ ACTION_LABELS = {
     A.REFUSE_RETURN: "不同意退回", A.REQUEST_CO_RETURN: "协办单位申请退回",
     A.DECIDE_CO_RETURN: "协办退回审核", A.RECORD_CONTACT: "联系诉求人",
     A.DECIDE_REPORT: "举报受理决定", A.REQUEST_EXTENSION: "申请延期", A.DECIDE_EXTENSION: "延期审核",
-    A.SUBMIT_CO_OPINION: "提交协办意见", A.EXPLAIN_DELAY: "说明超期原因", A.SUBMIT_REPLY: "提交答复",
+    A.SUBMIT_CO_OPINION: "提交协办意见", A.EXPLAIN_DELAY: "说明超期原因", A.ADD_ATTACHMENT: "上传附件",
+    A.SUBMIT_REPLY: "提交答复",
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
     A.CLOSE: "办结", A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",

@@ -7,30 +7,43 @@ from .. import clock
 from ..extensions import db
 from ..models import CalendarDay, CalendarYear
 from .common import DomainError, commit, forget_calendar, record
+from .reminders import recompute_provisional
+
+# Each change of the calendar is one action: the days, the deadlines it moves, one Event, one commit.
 
 
-def set_day(day: date, *, is_workday: bool, note: str = "", actor) -> None:
+def set_day(day: date, *, is_workday: bool, note: str = "", actor) -> int:
+    """Mark one day; returns how many provisional deadlines moved."""
     row = db.session.get(CalendarDay, day) or CalendarDay(day=day)
     row.is_workday, row.note, row.set_by_id, row.set_at = is_workday, note, actor.id, clock.now()
     db.session.add(row)
-    record(None, "calendar_set_day", actor=actor, day=day, is_workday=is_workday, note=note)
+    recomputed = _recompute()
+    record(None, "calendar_set_day", actor=actor, day=day, is_workday=is_workday, note=note, recomputed=recomputed)
     commit()
-    forget_calendar()
+    return recomputed
 
 
-def confirm_year(year: int, *, source: str, actor) -> None:
+def confirm_year(year: int, *, source: str, actor) -> int:
     """Mark a year's official days as fully entered: its deadlines stop being provisional."""
     row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
     row.source, row.confirmed_by_id, row.confirmed_at = source, actor.id, clock.now()
     db.session.add(row)
-    record(None, "calendar_confirm_year", actor=actor, year=year, source=source)
+    recomputed = _recompute()
+    record(None, "calendar_confirm_year", actor=actor, year=year, source=source, recomputed=recomputed)
     commit()
+    return recomputed
+
+
+def _recompute() -> int:
+    db.session.flush()
     forget_calendar()
+    return recompute_provisional()
 
 
-def import_file(path: Path, *, actor) -> dict[int, int]:
+def import_file(path: Path, *, actor) -> tuple[dict[int, int], int]:
     """Import holidays and make-up workdays from CSV (date,workday|holiday[,note]) or iCalendar
-    (all-day events; a summary containing 班 or 上班 marks a workday). Confirms the years found."""
+    (all-day events; a summary containing 班 or 上班 marks a workday). Confirms the years found.
+    Returns the days read per year and how many provisional deadlines moved."""
     days = _read_ics(path) if path.suffix.lower() in (".ics", ".ical") else _read_csv(path)
     if not days:
         raise DomainError(f"{path.name} 中没有读到任何日期。")
@@ -44,10 +57,11 @@ def import_file(path: Path, *, actor) -> dict[int, int]:
         row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
         row.source, row.confirmed_by_id, row.confirmed_at = path.name, actor.id, clock.now()
         db.session.add(row)
-    record(None, "calendar_import", actor=actor, file=path.name, days=len(days), years=sorted(per_year))
+    recomputed = _recompute()
+    record(None, "calendar_import", actor=actor, file=path.name, days=len(days), years=sorted(per_year),
+           recomputed=recomputed)
     commit()
-    forget_calendar()
-    return per_year
+    return per_year, recomputed
 
 
 WORKDAY_WORDS = {"workday": True, "工作日": True, "班": True, "上班": True, "holiday": False, "休": False,

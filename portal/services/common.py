@@ -2,15 +2,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, g
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
-from ..models import Assignment, CalendarDay, CalendarYear, Event, Message
-from ..rules import RuleViolation, workdays
-from ..rules.policy import Policy
+from ..models import Assignment, Event, Message
+from ..queries.common import add_workdays, forget_calendar, load_calendar, policy, workdays_between  # noqa: F401
+from ..queries.situation import refusal
+from ..rules import RuleViolation
 from ..rules.workflow import Action, Role, Status, TransitionError, next_status
 
 # Every refused action or input, including unknown preset codes (PolicyError).
@@ -43,31 +42,6 @@ class Anonymous:
 
 CITIZEN = Anonymous(role="citizen", name="诉求人")
 SYSTEM = Anonymous(role="system", name="系统")
-
-
-def policy() -> Policy:
-    return current_app.extensions["wenzheng_policy"]
-
-
-def load_calendar() -> workdays.WorkCalendar:
-    """The calendar in force, read once per app context (a request, a CLI command)."""
-    if "work_calendar" not in g:
-        days = db.session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
-        years = db.session.scalars(select(CalendarYear.year)).all()
-        g.work_calendar = workdays.WorkCalendar(overrides=dict(days), confirmed_years=frozenset(years))
-    return g.work_calendar
-
-
-def forget_calendar() -> None:
-    g.pop("work_calendar", None)
-
-
-def add_workdays(start: date, n: int) -> date:
-    return workdays.add_workdays(start, n, load_calendar())
-
-
-def workdays_between(start: date, end: date) -> int:
-    return workdays.workdays_between(start, end, load_calendar())
 
 
 def check_version(message: Message, version: int | None) -> None:
@@ -112,14 +86,22 @@ def _jsonable(value):
     return value
 
 
-def unit_assignment(message: Message, actor, *, lead_only: bool = False) -> Assignment:
-    """The actor's unit's active assignment on this message; other units get NotFound (R9.2)."""
-    for assignment in message.active_assignments():
-        if assignment.unit_id == actor.unit_id and (assignment.is_lead or not lead_only):
-            return assignment
-    if lead_only and any(a.unit_id == actor.unit_id for a in message.active_assignments()):
-        raise Forbidden("此操作只能由牵头单位办理。")
-    raise NotFound("没有找到该留言，或该留言不由本单位办理。")
+def require(actor, action: Action, message: Message) -> None:
+    """Ask the one rule book (portal/rules/permissions.py) before writing; refuse as it says."""
+    refused = refusal(actor, action, message)
+    if refused is not None:
+        raise _ERRORS.get(refused.status, DomainError)(refused.reason)
+
+
+_ERRORS = {403: Forbidden, 404: NotFound, 409: Conflict}
+
+
+def own_assignment(message: Message, actor) -> Assignment:
+    """The actor's unit's assignment it is working on (``require`` has made sure there is one)."""
+    found = next((a for a in message.active_assignments() if a.unit_id == actor.unit_id), None)
+    if found is None:
+        raise NotFound("没有找到该留言，或该留言不由本单位办理。")
+    return found
 
 
 def require_text(value: str | None, label: str) -> str:
@@ -127,6 +109,11 @@ def require_text(value: str | None, label: str) -> str:
     if not value:
         raise DomainError(f"请填写{label}。")
     return value
+
+
+def abandon() -> None:
+    """A refused action leaves nothing behind: drop what it changed before it was refused."""
+    db.session.rollback()
 
 
 def commit() -> None:

@@ -22,6 +22,18 @@ def set_period(assignment: Assignment, clock_start: date, workdays: int) -> None
     assignment.period_workdays = workdays
     assignment.due_date = add_workdays(clock_start, workdays)
     assignment.due_provisional = load_calendar().is_provisional(assignment.start_date, assignment.due_date)
+    if assignment.is_lead and assignment.message is not None:
+        keep_lead_on_message(assignment.message)
+
+
+def keep_lead_on_message(message) -> None:
+    """Copy the lead unit in force and its deadline onto the message, where the queues sort and filter
+    by them through an index. Every service that changes a lead assignment calls this (through
+    set_period, or directly when only the assignment's state changes)."""
+    lead = message.lead_in_force()
+    kept = (lead.unit.id, lead.due_date) if lead is not None else (None, None)
+    if (message.lead_unit_id, message.lead_due_date) != kept:
+        message.lead_unit_id, message.lead_due_date = kept
 
 
 def recompute(assignment: Assignment, category: str) -> None:

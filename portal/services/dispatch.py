@@ -6,8 +6,8 @@ from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, ReturnRequest, Unit, User
 from ..rules.workflow import Action, Role
-from .common import DomainError, add_workdays, check_version, commit, flush, move, policy, require_text, unit_assignment
-from .deadlines import start_clocks
+from .common import DomainError, check_version, commit, flush, move, own_assignment, require, require_text
+from .deadlines import keep_lead_on_message, start_clocks
 from .outbox import queue
 
 
@@ -15,15 +15,18 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
            version: int | None = None) -> Assignment:
     """Assign to a lead unit and optional co-units; every unit's clock starts today."""
     check_version(message, version)
+    require(actor, Action.ASSIGN, message)
     co_units = [u for u in co_units if u.id != lead.id]
     for unit in (lead, *co_units):
         if not unit.active or unit.kind == "platform":
             raise DomainError(f"“{unit.name}”不能作为承办单位。")
     today = clock.today()
-    assignments = [Assignment(unit=u, is_lead=u is lead, assigned_by_id=actor.id) for u in (lead, *co_units)]
+    assignments = [Assignment(unit=u, is_lead=u is lead, state="active", assigned_by_id=actor.id)
+                   for u in (lead, *co_units)]
     for assignment in assignments:
         start_clocks(assignment, message.category, today)
         message.assignments.append(assignment)
+    keep_lead_on_message(message)
     lead_assignment = assignments[0]
     move(message, Action.ASSIGN, actor=actor, lead=lead.name,
          co_units=[u.name for u in co_units], due_date=lead_assignment.due_date, note=note)
@@ -38,16 +41,12 @@ def request_return(message: Message, *, actor, reason: str, basis: str,
                    version: int | None = None) -> ReturnRequest:
     """A unit asks to hand the message back within the preset's window (LN 第十条(二))."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor)
-    window = policy().return_window_workdays
-    if clock.today() > add_workdays(assignment.start_date, window):
-        raise DomainError(f"已超过申请退回的期限（收到交办后{window}个工作日内），请继续办理或联系平台协调。")
-    if _pending_return(assignment):
-        raise DomainError("已有待审核的退回申请。")
+    assignment = own_assignment(message, actor)
+    action = Action.REQUEST_RETURN if assignment.is_lead else Action.REQUEST_CO_RETURN
+    require(actor, action, message)
     request = ReturnRequest(assignment=assignment, reason=require_text(reason, "退回理由"),
                             basis=require_text(basis, "退回依据"), requested_by_id=actor.id)
     db.session.add(request)
-    action = Action.REQUEST_RETURN if assignment.is_lead else Action.REQUEST_CO_RETURN
     move(message, action, actor=actor, unit=assignment.unit.name, reason=request.reason, basis=request.basis)
     commit()
     return request
@@ -58,14 +57,15 @@ def decide_return(request: ReturnRequest, *, actor, approve: bool, note: str = "
     """The office approves (the message goes back to be reassigned) or refuses with reasons (LN 第十一条)."""
     if request.decision != "pending":
         raise DomainError("该退回申请已审核。")
-    if not approve:
-        require_text(note, "不同意退回的理由")
     assignment, message = request.assignment, request.assignment.message
     check_version(message, version)
     if assignment.is_lead:
         action = Action.APPROVE_RETURN if approve else Action.REFUSE_RETURN
     else:
         action = Action.DECIDE_CO_RETURN
+    require(actor, action, message)
+    if not approve:
+        require_text(note, "不同意退回的理由")
     move(message, action, actor=actor, unit=assignment.unit.name, approved=approve, note=note)
     request.decision = "approved" if approve else "refused"
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note
@@ -74,6 +74,7 @@ def decide_return(request: ReturnRequest, *, actor, approve: bool, note: str = "
         for item in returned:
             item.state = "returned" if item is assignment else "withdrawn"
             item.finished_at = clock.now()
+        keep_lead_on_message(message)
     commit()
 
 
@@ -81,11 +82,6 @@ def pending_returns(message: Message) -> list[ReturnRequest]:
     ids = [a.id for a in message.assignments]
     return list(db.session.scalars(select(ReturnRequest).where(
         ReturnRequest.assignment_id.in_(ids), ReturnRequest.decision == "pending")))
-
-
-def _pending_return(assignment: Assignment) -> bool:
-    return bool(db.session.scalar(select(ReturnRequest.id).where(
-        ReturnRequest.assignment_id == assignment.id, ReturnRequest.decision == "pending")))
 
 
 def _tell_unit(assignment: Assignment, message: Message) -> None:

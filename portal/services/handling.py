@@ -8,7 +8,8 @@ from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Attachment, ExtensionRequest, Message, Reply, SignOff
-from ..rules.workflow import Action, Role
+from ..rules.permissions import may_decide_extension
+from ..rules.workflow import Action
 from .common import (
     DomainError,
     Forbidden,
@@ -17,10 +18,11 @@ from .common import (
     commit,
     flush,
     move,
+    own_assignment,
     policy,
     record,
+    require,
     require_text,
-    unit_assignment,
 )
 from .deadlines import set_period
 from .outbox import notify_petitioner
@@ -38,7 +40,8 @@ REPLY_FIELDS = {  # R6.1: LN 第十五条(一), CZ 第九条(三)
 def record_contact(message: Message, *, actor, note: str, version: int | None = None) -> None:
     """First contact with the petitioner (R5.2); later contacts are recorded as events only."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor)
+    require(actor, Action.RECORD_CONTACT, message)
+    assignment = own_assignment(message, actor)
     if assignment.first_contact_at is None:
         assignment.first_contact_at = clock.now()
     move(message, Action.RECORD_CONTACT, actor=actor, note=require_text(note, "沟通情况"),
@@ -49,12 +52,9 @@ def record_contact(message: Message, *, actor, note: str, version: int | None = 
 def decide_report(message: Message, *, actor, investigate: bool, note: str, version: int | None = None) -> None:
     """Accept or refuse to investigate a 举报 (LN 第十三条(三)); the closing clock restarts on acceptance."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor, lead_only=True)
+    require(actor, Action.DECIDE_REPORT, message)
+    assignment = own_assignment(message, actor)
     rule = policy().deadline(message.category)
-    if not rule.decision:
-        raise DomainError("只有举报类诉求需要作出是否受理的决定。")
-    if assignment.report_decision:
-        raise DomainError("已作出是否受理的决定。")
     assignment.report_decision = "investigate" if investigate else "decline"
     assignment.report_decided_at = clock.now()
     if investigate and rule.close_counts_from_decision:
@@ -69,15 +69,8 @@ def request_extension(message: Message, *, actor, days: int, reason: str,
                       version: int | None = None) -> ExtensionRequest:
     """Ask for more working days before the deadline (R5.1)."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor)
-    rules = policy()
-    if message.is_emergency and rules.extension_excludes_emergencies:
-        raise DomainError("突发类事项不能申请延期。")
-    if clock.today() > assignment.due_date:
-        raise DomainError(f"已超过办理期限（{date_cn(assignment.due_date)}），不能再申请延期，"
-                          "请尽快办结并说明超期原因。")
-    if _pending_extension(assignment.id):
-        raise DomainError("已有待审批的延期申请。")
+    require(actor, Action.REQUEST_EXTENSION, message)
+    assignment = own_assignment(message, actor)
     _check_extension_limits(assignment, days)
     request = ExtensionRequest(assignment=assignment, days=days, reason=require_text(reason, "延期理由"),
                                requested_by_id=actor.id, old_due=assignment.due_date)
@@ -92,7 +85,8 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
     """CZ: the unit's deputy head approves; LN: the platform office, which tells the citizen."""
     assignment, message = request.assignment, request.assignment.message
     check_version(message, version)
-    if not may_decide_extension(actor, request):
+    require(actor, Action.DECIDE_EXTENSION, message)
+    if not may_decide_extension(actor, assignment.unit_id, policy().extension_approver):
         raise Forbidden("您无权审批该延期申请。")
     if request.decision != "pending":
         raise DomainError("该延期申请已审批。")
@@ -117,9 +111,8 @@ def decide_extension(request: ExtensionRequest, *, actor, approve: bool, note: s
 def submit_co_opinion(message: Message, *, actor, text: str, version: int | None = None) -> Reply:
     """A co-unit's contribution, which the lead unit aggregates into the reply (R4.1)."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor)
-    if assignment.is_lead:
-        raise DomainError("牵头单位请直接提交答复。")
+    require(actor, Action.SUBMIT_CO_OPINION, message)
+    assignment = own_assignment(message, actor)
     opinion = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
                     round=message.redo_round, kind="co_opinion", state="submitted",
                     body=require_text(text, "协办意见"), author_id=actor.id, handled_on=clock.today())
@@ -133,7 +126,8 @@ def submit_co_opinion(message: Message, *, actor, text: str, version: int | None
 def explain_delay(message: Message, *, actor, text: str, version: int | None = None) -> None:
     """The reason for a delay; an explained delay is not handed to the inspection office (LN 第二十六条)."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor)
+    require(actor, Action.EXPLAIN_DELAY, message)
+    assignment = own_assignment(message, actor)
     assignment.delay_explanation = require_text(text, "超期原因")
     move(message, Action.EXPLAIN_DELAY, actor=actor, text=assignment.delay_explanation)
     commit()
@@ -144,7 +138,8 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
                  not_investigated_reason: str = "", kind: str = "answer", version: int | None = None) -> Reply:
     """The lead unit's reply, sent to sign-off inside the unit (R6.1–R6.3)."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor, lead_only=True)
+    require(actor, Action.SUBMIT_REPLY, message)
+    assignment = own_assignment(message, actor)
     fields = {key: require_text(value, REPLY_FIELDS[key]) for key, value in {
         "result": result, "basis": basis, "contact_note": contact_note, "handler_name": handler_name,
         "handler_phone": handler_phone, "body": body}.items()}
@@ -167,11 +162,8 @@ def sign_off(message: Message, *, actor, approve: bool, note: str = "", version:
     """Sign-off at the level the channel needs: principal head for national/provincial items
     in CZ, the deputy head otherwise (R6.3). A principal head may sign any level."""
     check_version(message, version)
-    assignment = unit_assignment(message, actor, lead_only=True)
-    needed = policy().signoff_role(message.channel_level)
-    if actor.role not in (needed, Role.PRINCIPAL_HEAD):
-        raise Forbidden("该渠道的答复须由本单位主要负责同志审签。" if needed == Role.PRINCIPAL_HEAD
-                        else "该答复须由本单位分管负责同志审签。")
+    require(actor, Action.SIGN_OFF if approve else Action.REFUSE_SIGN_OFF, message)
+    assignment = own_assignment(message, actor)
     reply = latest_reply(message, "submitted")
     if not approve:
         require_text(note, "退回修改意见")
@@ -189,7 +181,8 @@ def add_attachment(message: Message, *, actor, filename: str, content_type: str,
     """Store an uploaded file for the unit's next reply (see portal/storage.py)."""
     from ..storage import save_upload
 
-    assignment = unit_assignment(message, actor)
+    require(actor, Action.ADD_ATTACHMENT, message)
+    assignment = own_assignment(message, actor)
     attachment = save_upload(filename=filename, content_type=content_type, data=data)
     attachment.message_id, attachment.purpose, attachment.uploaded_by_id = message.id, purpose, actor.id
     attachment.unit_id = assignment.unit_id
@@ -219,37 +212,19 @@ def _check_extension_limits(assignment, days: int) -> None:
         raise DomainError(f"延期后办理时限将超过{cap}个工作日（含重办），最多还能延期{max(left, 0)}个工作日。")
 
 
-def may_decide_extension(actor, request: ExtensionRequest) -> bool:
-    """CZ: the asking unit's deputy head (or its principal head, who stands above); LN: the office."""
-    approver = policy().extension_approver
-    if approver == Role.DISPATCHER:
-        return actor.role == Role.DISPATCHER
-    return actor.role in (approver, Role.PRINCIPAL_HEAD) and actor.unit_id == request.assignment.unit_id
-
-
 def pending_extensions(message: Message) -> list[ExtensionRequest]:
     return list(db.session.scalars(select(ExtensionRequest).where(
         ExtensionRequest.assignment_id.in_([a.id for a in message.assignments]),
         ExtensionRequest.decision == "pending")))
 
 
-def _pending_extension(assignment_id: int) -> bool:
-    return bool(db.session.scalar(select(ExtensionRequest.id).where(
-        ExtensionRequest.assignment_id == assignment_id, ExtensionRequest.decision == "pending")))
-
-
 def _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason) -> None:
-    rule = policy().deadline(message.category)
     if kind not in ("answer", "duty_fulfilled"):
         raise DomainError("答复类型不正确。")
     if kind == "duty_fulfilled":
         if not message.redo_round:
             raise DomainError("只有重办事项可以提交履责意见。")
         _require_attachment(message, assignment.unit_id, "duty_opinion", "请上传书面履责意见（LN 第十八条）。")
-    if rule.decision and not assignment.report_decision:
-        raise DomainError("请先作出是否受理该举报的决定。")
-    if rule.contact and assignment.first_contact_at is None and message.petitioner.has_contact:
-        raise DomainError("请先登记与诉求人沟通的情况。")
     if message.category in ("complaint", "report") and kind == "answer":
         if investigation == "investigated":
             _require_attachment(message, assignment.unit_id, "investigation_doc",

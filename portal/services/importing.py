@@ -21,6 +21,7 @@ from ..models import Assignment, Message, Reply, Unit
 from ..rules.text import clean
 from ..rules.workflow import Status
 from .common import DomainError, add_workdays, policy, record
+from .deadlines import keep_lead_on_message
 from .intake import new_message
 
 # Source column → field. The layouts of ../shared/data/wenzheng-2020 need nothing more.
@@ -221,6 +222,7 @@ def _answered(message, unit, text, answered) -> None:
                             counted_workdays=0, assigned_at=message.received_at,
                             finished_at=clock.china_to_utc(answered))
     message.assignments.append(assignment)
+    keep_lead_on_message(message)
     message.replies.append(Reply(assignment=assignment, unit=unit, kind="answer", state="approved",
                                  handled_on=answered.date(), result="见答复正文", basis="见答复正文",
                                  contact_note="在线答复", body=text[:5000], submitted_at=clock.china_to_utc(answered)))

@@ -11,7 +11,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Message, Petitioner, Unit
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, check_version, commit, move, policy, require_text
+from .common import CITIZEN, DomainError, check_version, commit, move, policy, require, require_text
 from .outbox import notify_petitioner
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
@@ -56,6 +56,7 @@ def accept(message: Message, *, actor, version: int | None = None, category: str
     """In scope (R2.1). The screener may correct the category and mark an emergency or a
     complaint about a unit (whose people then never see the petitioner, R9.2)."""
     check_version(message, version)
+    require(actor, Action.ACCEPT, message)
     if category:
         policy().category_label(category)
         message.category = category
@@ -70,6 +71,7 @@ def accept(message: Message, *, actor, version: int | None = None, category: str
 def reject(message: Message, *, actor, reason: str, guidance: str = "", version: int | None = None) -> None:
     """Out of scope (R2.2), with the channel the citizen should use instead (R2.3)."""
     check_version(message, version)
+    require(actor, Action.REJECT, message)
     choice = policy().out_of_scope_reason(reason)
     message.out_of_scope_reason = choice.code
     message.guidance = guidance.strip() or choice.guidance

@@ -9,21 +9,20 @@ from .. import clock
 from ..extensions import db
 from ..models import PublicVersion
 from ..rules.workflow import Action
-from .common import DomainError, check_version, commit, move, require_text
+from .common import check_version, commit, move, require, require_text
 
 
-def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_unit: str,
-            version: int | None = None) -> PublicVersion:
-    """Publish the reviewed public text, stored as its own version (the original is never altered)."""
+def publish(message, *, actor, subject: str, body: str, reply_text: str, version: int | None = None) -> PublicVersion:
+    """Publish the reviewed public text, stored as its own version (the original is never altered),
+    under the name of the unit that answered (the lead assignment in force)."""
     check_version(message, version)
-    if not message.publish_consent:
-        raise DomainError("诉求人选择了不公开，该留言不能发布。")
+    require(actor, Action.PUBLISH, message)
     from .redaction import check_public_text
 
     check_public_text(message, {"subject": subject, "body": body, "reply": reply_text})
     public = PublicVersion(message_id=message.id, subject=require_text(subject, "公开标题"),
                            body=require_text(body, "公开正文"), reply_text=require_text(reply_text, "公开答复"),
-                           reply_unit=reply_unit, reviewer_id=actor.id)
+                           reply_unit=message.lead_in_force().unit.name, reviewer_id=actor.id)
     db.session.add(public)
     message.public_version = public
     message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
@@ -36,14 +35,14 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, reply_u
 def withhold(message, *, actor, reason: str, version: int | None = None) -> None:
     """Decide not to publish, with a reason."""
     check_version(message, version)
+    require(actor, Action.WITHHOLD, message)
     _unpublish(message, Action.WITHHOLD, "withheld", reason, actor=actor)
 
 
 def hide(message, *, actor, reason: str, version: int | None = None) -> None:
     """Take a published item down again, with a reason."""
     check_version(message, version)
-    if message.publication != "published":
-        raise DomainError("该留言未公开发布。")
+    require(actor, Action.HIDE, message)
     _unpublish(message, Action.HIDE, "hidden", reason, actor=actor)
 
 
@@ -82,7 +81,7 @@ def update_search_index(message_id: int) -> None:
 
 def _write_index(message_ids: list[int]) -> None:
     from .. import search
-    from ..projection import search_documents
+    from ..queries.projection import search_documents
 
     try:
         documents = list(search_documents(message_ids))

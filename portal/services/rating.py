@@ -1,12 +1,11 @@
 """Satisfaction ratings (R7.1) and the one redo round a first bad rating opens (R7.2)."""
-from sqlalchemy import select
 
 from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Rating, RedoRound
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, check_version, commit, flush, move, policy
+from .common import CITIZEN, check_version, commit, flush, move, policy, require
 from .deadlines import set_period
 from .outbox import queue
 
@@ -15,11 +14,10 @@ def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int 
     """Rate the reply of the current round. A first rating of 不满意 or worse sends the message
     back to the lead unit for one redo of the preset's window; the second rating is final."""
     check_version(message, version)
+    require(actor, Action.RATE, message)
     rules = policy()
     rules.rating_label(level)
     round_ = message.redo_round
-    if db.session.scalar(select(Rating.id).where(Rating.message_id == message.id, Rating.round == round_)):
-        raise DomainError("本次答复已经评价过，评价提交后不能修改。")
     rating = Rating(message_id=message.id, round=round_, level=level, comment=(comment or "").strip()[:500])
     db.session.add(rating)
     if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
@@ -34,7 +32,7 @@ def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int 
 def _open_redo(message, rating, *, actor) -> None:
     window = policy().redo_window_workdays
     today = clock.today()
-    lead = next(a for a in message.assignments if a.is_lead and a.state in ("active", "done"))
+    lead = message.lead_in_force()
     lead.state, lead.finished_at = "active", None
     set_period(lead, today, window)
     lead.counted_workdays += window

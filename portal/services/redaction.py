@@ -15,7 +15,7 @@ FIELD_LABELS = {"subject": "标题", "body": "留言内容", "reply": "答复"}
 
 
 @dataclass
-class Proposal:
+class MaskProposal:
     originals: dict[str, str]
     spans: dict[str, list[redaction.Span]]
     public: dict[str, str]
@@ -40,7 +40,7 @@ def rules_for(message: Message) -> list[CensorRule]:
 
 
 def propose(message: Message, *, unmask: set[tuple[str, int, int]] = frozenset(),
-            extra: list[tuple[str, int, int]] = ()) -> Proposal:
+            extra: list[tuple[str, int, int]] = ()) -> MaskProposal:
     """Detected spans per field; ``unmask`` drops false positives, ``extra`` masks what was missed."""
     texts, rules = originals(message), rules_for(message)
     style = policy().redaction
@@ -59,7 +59,7 @@ def propose(message: Message, *, unmask: set[tuple[str, int, int]] = frozenset()
         kept = [s for s in found if (field, s.start, s.end) not in unmask]
         spans[field] = redaction.without_overlaps(kept + manual)
         public[field] = redaction.mask(text, spans[field], style, replacements)
-    return Proposal(originals=texts, spans=spans, public=public)
+    return MaskProposal(originals=texts, spans=spans, public=public)
 
 
 def check_public_text(message: Message, texts: dict[str, str]) -> None:

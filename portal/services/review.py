@@ -3,9 +3,9 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import FollowUp, RedoRound, Review, SignOff
-from ..rules.workflow import UNIT, Action, Status
-from .common import DomainError, NotFound, check_version, commit, move, policy, require_text
+from ..models import FollowUp, RedoRound, Review
+from ..rules.workflow import Action
+from .common import check_version, commit, move, require, require_text
 from .handling import latest_reply
 from .outbox import notify_petitioner
 
@@ -13,6 +13,7 @@ from .outbox import notify_petitioner
 def approve_reply(message, *, actor, note: str = "", version: int | None = None) -> Review:
     """The office approves the signed reply: the citizen gets it, the units' work is done."""
     check_version(message, version)
+    require(actor, Action.APPROVE_REPLY, message)
     reply = latest_reply(message, "signed")
     review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=True, reasons=note)
     db.session.add(review)
@@ -32,6 +33,7 @@ def approve_reply(message, *, actor, note: str = "", version: int | None = None)
 def send_back(message, *, actor, reasons: str, version: int | None = None) -> Review:
     """Back to the unit to handle again, with the reasons (CZ 第九条(六), LN 第十六条)."""
     check_version(message, version)
+    require(actor, Action.SEND_BACK, message)
     reply = latest_reply(message, "signed")
     review = Review(reply_id=reply.id, reviewer_id=actor.id, approved=False,
                     reasons=require_text(reasons, "退回理由"))
@@ -45,8 +47,7 @@ def send_back(message, *, actor, reasons: str, version: int | None = None) -> Re
 def record_follow_up(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
     """The follow-up visit (回访) by the lead unit or the office (CZ 第九条(七))."""
     check_version(message, version)
-    if actor.role in UNIT:
-        _require_lead_unit(message, actor)
+    require(actor, Action.RECORD_FOLLOW_UP, message)
     visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "回访方式"),
                      outcome=require_text(outcome, "回访情况"))
     db.session.add(visit)
@@ -58,6 +59,7 @@ def record_follow_up(message, *, actor, method: str, outcome: str, version: int 
 def spot_check(message, *, actor, method: str, outcome: str, version: int | None = None) -> FollowUp:
     """回头看: the office checks later that the measures were carried out."""
     check_version(message, version)
+    require(actor, Action.SPOT_CHECK, message)
     visit = FollowUp(message_id=message.id, by_id=actor.id, method=require_text(method, "核查方式"),
                      outcome=require_text(outcome, "核查情况"), is_spot_check=True)
     db.session.add(visit)
@@ -70,9 +72,7 @@ def close(message, *, actor, version: int | None = None) -> None:
     """办结. Where the preset requires a follow-up, it must be recorded first, unless the
     citizen left no contact (CZ 第九条(七))."""
     check_version(message, version)
-    if (message.status == Status.ANSWERED and policy().follow_up_required
-            and message.petitioner and message.petitioner.has_contact):
-        raise DomainError("尚未回访诉求人，不能办结。请先登记回访情况（诉求人未留联系方式的除外）。")
+    require(actor, Action.CLOSE, message)
     message.closed_at = clock.now()
     move(message, Action.CLOSE, actor=actor)
     commit()
@@ -81,20 +81,10 @@ def close(message, *, actor, version: int | None = None) -> None:
 def archive(message, *, actor, version: int | None = None) -> None:
     """归档 keeps the assignment notice, reply and sign-off records (CZ 第九条(八)); refuse if any is missing."""
     check_version(message, version)
-    approved = [r for r in message.replies if r.state == "approved"]
-    signed = approved and db.session.scalar(select(SignOff.id).where(
-        SignOff.reply_id.in_([r.id for r in approved]), SignOff.approved))
-    if not message.assignments or not approved or not signed:
-        raise DomainError("归档材料不全：须有交办记录、审核通过的答复和审签记录。")
+    require(actor, Action.ARCHIVE, message)
     message.archived_at = clock.now()
     move(message, Action.ARCHIVE, actor=actor)
     commit()
-
-
-def _require_lead_unit(message, actor) -> None:
-    """The lead unit, whose assignment is finished once the reply is approved."""
-    if not any(a.is_lead and a.state == "done" and a.unit_id == actor.unit_id for a in message.assignments):
-        raise NotFound("没有找到该留言，或该留言不由本单位办理。")
 
 
 def _close_redo_round(message, resolution: str) -> None:

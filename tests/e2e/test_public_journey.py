@@ -55,7 +55,7 @@ def test_write_track_find_and_rate(live, page):
     message = db.session.query(Message).filter_by(tracking_no=tracking_no).one()
     office_answers(city, message, "经现场核查，已责令施工单位停止夜间施工。")
     publication.publish(message, actor=city.user(Role.REVIEWER), subject=message.subject, body=message.body,
-                        reply_text="经现场核查，已责令施工单位停止夜间施工。", reply_unit="住建局")
+                        reply_text="经现场核查，已责令施工单位停止夜间施工。")
 
     page.goto(f"{base}/search")
     page.get_by_label("关键词").fill("“噪音扰民”")  # live results through htmx, no submit
@@ -100,8 +100,7 @@ def test_pages_read_well_at_phone_and_desktop_width(live, page):
                                            name="李四", phone="13800000000", publish_consent=True, consent=True)
         office_answers(city, message, "您好！提取住房公积金需携带身份证和相关证明材料到公积金中心办理。")
         publication.publish(message, actor=city.user(Role.REVIEWER), subject=message.subject, body=message.body,
-                            reply_text="您好！提取住房公积金需携带身份证和相关证明材料到公积金中心办理。",
-                            reply_unit="住建局")
+                            reply_text="您好！提取住房公积金需携带身份证和相关证明材料到公积金中心办理。")
     width = page.viewport_size["width"]
     requested = []
     page.on("request", lambda request: requested.append(request.url))

@@ -15,12 +15,12 @@ from sqlalchemy import and_, case, func, or_, select
 from .. import clock, textmining
 from ..extensions import db
 from ..models import Message, Petitioner, Rating, Unit
-from ..projection import answered_rows
 from ..rules import redaction
 from ..rules.assessment import percent
 from ..rules.periods import Period
 from ..rules.workflow import Status
 from .common import policy
+from .projection import answered_rows
 
 TOP = 12  # rows per breakdown before "其他"
 

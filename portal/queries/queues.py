@@ -13,11 +13,11 @@ from sqlalchemy.orm import aliased
 from .. import clock
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, ReturnRequest, SupervisionCase, Unit
+from ..rules.permissions import OFFICE
 from ..rules.workflow import CLOCK_RUNNING, FINAL, UNIT, Role, Status
 from .common import add_workdays, policy
 
 S = Status
-OFFICE = {Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN}
 Lead = aliased(Assignment, name="lead")
 LeadUnit = aliased(Unit, name="lead_unit")
 

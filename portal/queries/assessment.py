@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, Rating, RedoRound, ReturnRequest, Unit
-from ..projection import answered_rows
 from ..rules.assessment import UnitFigures, composite_score, percent
 from ..rules.periods import Period
 from .common import policy
+from .projection import answered_rows
 from .reports import utc_bounds
 
 METRICS = {

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from . import clock
-from .extensions import db
-from .models import Assignment, Message, PublicVersion, Rating, Unit
-from .rules.assessment import percent
-from .rules.workflow import public_label
-from .search import Document
-from .services.common import policy, workdays_between
+from .. import clock
+from ..extensions import db
+from ..models import Assignment, Message, PublicVersion, Rating, Unit
+from ..rules.assessment import percent
+from ..rules.workflow import public_label
+from ..search import Document
+from .common import policy, workdays_between
 
 SORTS = {"new": PublicVersion.created_at.desc(), "old": PublicVersion.created_at.asc()}
 

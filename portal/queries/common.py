@@ -1,0 +1,35 @@
+"""What readers and writers both ask: the policy preset in force and the working-day calendar."""
+from datetime import date
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CalendarDay, CalendarYear
+from ..rules import workdays
+from ..rules.policy import Policy
+
+
+def policy() -> Policy:
+    return current_app.extensions["wenzheng_policy"]
+
+
+def load_calendar() -> workdays.WorkCalendar:
+    """The calendar in force, read once per app context (a request, a CLI command)."""
+    if "work_calendar" not in g:
+        days = db.session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+        years = db.session.scalars(select(CalendarYear.year)).all()
+        g.work_calendar = workdays.WorkCalendar(overrides=dict(days), confirmed_years=frozenset(years))
+    return g.work_calendar
+
+
+def forget_calendar() -> None:
+    g.pop("work_calendar", None)
+
+
+def add_workdays(start: date, n: int) -> date:
+    return workdays.add_workdays(start, n, load_calendar())
+
+
+def workdays_between(start: date, end: date) -> int:
+    return workdays.workdays_between(start, end, load_calendar())
