@@ -43,12 +43,16 @@ DECISION = Field("decision", "审核意见", "select", choices=(("yes", "同意"
 DECIDED_ELSEWHERE = frozenset({A.REFUSE_RETURN, A.REFUSE_SIGN_OFF, A.SEND_BACK, A.PUBLISH})
 
 
-def forms_for(message, user) -> list[Form]:
-    """The forms of the moves ``user`` may make on ``message`` now: exactly those the rule book
+def offered_actions(message, user) -> list[Action]:
+    """The moves ``user`` may make on ``message`` now: exactly those the rule book
     (portal/rules/permissions.py) allows, so a form offered is a move the service accepts."""
     now = situation(message)
-    return [_form(action, message, user) for action in allowed_actions(now.status, Role(user.role))
+    return [action for action in allowed_actions(now.status, Role(user.role))
             if action not in DECIDED_ELSEWHERE and may(user, action, now) is None]
+
+
+def forms_for(message, user) -> list[Form]:
+    return [_form(action, message, user) for action in offered_actions(message, user)]
 
 
 def _open_cases(message, unit_id=None):
