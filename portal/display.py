@@ -51,6 +51,29 @@ def workdays_left_label(left: int) -> str:
     return f"超期{-left}个工作日"
 
 
+EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "days", "text")
+
+
+def event_details(event, policy) -> list[str]:
+    """What the timeline says of an event's data, in Chinese: codes become their labels."""
+    data = event.data or {}
+    return [_detail(key, data[key], policy) for key in EVENT_DETAIL_KEYS if data.get(key)]
+
+
+def _detail(key: str, value, policy) -> str:
+    if key == "level":
+        return LEVEL_LABELS.get(value) or _label(policy.ratings, value)
+    if key == "reason":
+        return _label((*policy.supervision_reasons, *policy.out_of_scope), value)
+    if key == "days":
+        return f"{value}个工作日"
+    return str(value)
+
+
+def _label(choices, code) -> str:
+    return next((c.text for c in choices if c.code == code), str(code))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(date_cn)
     app.add_template_filter(datetime_cn)
@@ -68,4 +91,5 @@ def register(app: Flask) -> None:
         return {"policy": policy, "role_label": lambda role: ROLE_LABELS.get(role, role),
                 "channel_name": lambda code: policy.channel(code).name,
                 "category_label": policy.category_label, "event_label": lambda kind: EVENT_LABELS.get(kind, kind),
-                "level_label": lambda level: LEVEL_LABELS.get(level, level)}
+                "level_label": lambda level: LEVEL_LABELS.get(level, level),
+                "event_details": lambda event: event_details(event, policy)}

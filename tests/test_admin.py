@@ -428,3 +428,30 @@ def test_walking_the_pages_forth_and_back_by_their_links_shows_every_message_onc
     back, _ = visit(pages[2][1]["prev"])
     assert back == pages[1][0]
     assert visit(f"{first}&page=2&after=garbage|x")[0] == pages[1][0]  # a mangled cursor: found by number
+
+
+def test_the_timeline_speaks_chinese_for_ratings_warnings_and_supervision_reasons(client, city):
+    from portal.services import rating, supervision
+    from portal.services.reminders import tick
+
+    message = answered(city, "2026-11-02", co_units=())
+    with on("2026-11-03"):
+        rating.rate(message, level="very_unsatisfied")
+    late = assigned(city, "2026-11-02")
+    with on("2026-11-20"):
+        assert tick(late.lead_assignment().due_date.replace(day=20)).warnings  # overdue: warnings raised
+    supervision.open_case(late, actor=city.user(Role.SUPERVISOR), reason="overdue",
+                          method=policy_methods()[0])
+    sign_in(client, city.user(Role.SUPERVISOR))
+    for shown in (message, late):
+        page = client.get(f"/admin/messages/{shown.id}").get_data(as_text=True)
+        timeline = page[page.index("办理过程"):]
+        for code in ("very_unsatisfied", "satisfied", "overdue", *policy_methods()):
+            assert code not in timeline, (shown.id, code)
+    assert "非常不满意" in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+
+
+def policy_methods():
+    from portal.services.common import policy
+
+    return [m.code for m in policy().supervision_methods]

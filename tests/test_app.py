@@ -40,3 +40,17 @@ def test_the_home_page_shows_figures_and_nothing_about_the_petitioner(client, ci
     for private in ("13912345678", "张三", message.subject):
         assert private not in html
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_time_comes_only_from_the_clock():
+    """No real time outside portal/clock.py: the suite (and the demo seed) must be able to freeze it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    reading = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.utcnow|time\.time)\(")
+    offenders = [f"{path.relative_to(root)}:{number}" for folder in ("portal", "tests")
+                 for path in sorted((root / folder).rglob("*.py")) if path.name != "clock.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if reading.search(line) and "reading = re.compile" not in line]
+    assert offenders == []
