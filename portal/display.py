@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import Flask, current_app
 
 from . import clock
+from .rules import states
 from .rules.warnings import LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
 
@@ -51,6 +52,8 @@ def workdays_left_label(left: int) -> str:
     return f"超期{-left}个工作日"
 
 
+STATE_KINDS = {"assignment": states.AssignmentState, "reply": states.ReplyState, "publication": states.Publication,
+               "decision": states.Decision}
 EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "days", "text")
 
 
@@ -92,4 +95,5 @@ def register(app: Flask) -> None:
                 "channel_name": lambda code: policy.channel(code).name,
                 "category_label": policy.category_label, "event_label": lambda kind: EVENT_LABELS.get(kind, kind),
                 "level_label": lambda level: LEVEL_LABELS.get(level, level),
-                "event_details": lambda event: event_details(event, policy)}
+                "event_details": lambda event: event_details(event, policy),
+                "state_label": lambda kind, value: states.label(STATE_KINDS[kind], value)}

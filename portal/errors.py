@@ -5,7 +5,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .rules import RuleViolation
+from .rules import DomainError
 
 MESSAGES = {
     400: ("请求有误", "提交的内容不完整或格式不对，请返回上一页检查后重试。"),
@@ -22,7 +22,7 @@ def register_error_pages(app: Flask) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, lambda exc, status=status: error_page(status))
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(RuleViolation, lambda exc: error_page(exc.status_code, str(exc)))
+    app.register_error_handler(DomainError, lambda exc: error_page(exc.status_code, str(exc)))
     app.register_error_handler(StaleDataError, lambda exc: error_page(409))
 
 

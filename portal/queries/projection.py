@@ -11,6 +11,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Assignment, Message, PublicVersion, Rating, Unit
 from ..rules.assessment import percent
+from ..rules.states import AssignmentState
 from ..rules.workflow import public_label
 from ..search import Document
 from .common import policy, workdays_between
@@ -54,7 +55,7 @@ def _published():
 
 def _lead_unit_filter(unit_id: int):
     return Message.id.in_(select(Assignment.message_id).where(Assignment.is_lead, Assignment.unit_id == unit_id,
-                                                              Assignment.state == "done"))
+                                                              Assignment.state == AssignmentState.DONE))
 
 
 def _filtered(query, filters: ListFilters):
@@ -146,7 +147,7 @@ def answered_rows(*conditions) -> list[_Answered]:
     """Answered messages with their lead unit's final deadline: one query."""
     query = (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Unit.id, Unit.name)
              .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
-                                    Assignment.state == "done"))
+                                    Assignment.state == AssignmentState.DONE))
              .join(Unit, Unit.id == Assignment.unit_id)
              .where(Message.answered_at.is_not(None), *conditions))
     rows = []
@@ -167,7 +168,7 @@ def unit_figures() -> list[dict]:
     ratings = db.session.execute(
         select(Assignment.unit_id, Rating.level)
         .join(Rating, Rating.message_id == Assignment.message_id)
-        .where(Assignment.is_lead, Assignment.state == "done")).all()
+        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE)).all()
     rated: dict[int, list[str]] = defaultdict(list)
     for unit_id, level in ratings:
         rated[unit_id].append(level)

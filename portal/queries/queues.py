@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from .. import clock
 from ..extensions import db
 from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, ReturnRequest, SupervisionCase, Unit
-from ..rules.permissions import OFFICE
+from ..rules.permissions import LIVE_STATES, OFFICE
 from ..rules.workflow import CLOCK_RUNNING, FINAL, UNIT, Role, Status
 from .common import add_workdays, policy
 
@@ -158,7 +158,7 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
     if ids_only and not filters.warning:
         query = select(Message.id)
     else:
-        lead_join = and_(Lead.message_id == Message.id, Lead.is_lead, Lead.state.in_(["active", "done"]))
+        lead_join = and_(Lead.message_id == Message.id, Lead.is_lead, Lead.state.in_(LIVE_STATES))
         query = (select(Message.id) if ids_only else select(Message, Lead, LeadUnit.name)).outerjoin(
             Lead, lead_join).outerjoin(LeadUnit, LeadUnit.id == Lead.unit_id)
     query = query.where(visible(user), condition(queue, user))

@@ -1,10 +1,11 @@
 """The regulations as pure Python: no Flask, no database (architecture.md)."""
 
 
-class RuleViolation(ValueError):
+class DomainError(ValueError):
     """A refused action or input, with a message in Chinese for the person who tried it.
 
-    The services export it as ``DomainError``; the web layer answers ``status_code``.
+    Every refused action or input is one (unknown preset codes too, PolicyError); the services raise
+    its subclasses Forbidden, NotFound and Conflict; the web layer answers ``status_code``.
     """
 
     status_code = 422

@@ -3,13 +3,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from . import RuleViolation
+from . import DomainError
 
 QUARTER_NAMES = "一二三四"
 PATTERN = re.compile(r"^(\d{4})-(?:(0?[1-9]|1[0-2])|[Qq]([1-4]))$")
 
 
-class PeriodError(RuleViolation):
+class PeriodError(DomainError):
     status_code = 400  # a period the office mistyped in the address or the form
 
 

@@ -7,10 +7,11 @@ or a button, so the two can never disagree. Pure: the caller describes the messa
 from dataclasses import dataclass
 from datetime import date
 
+from .states import AssignmentState, Publication
 from .workflow import HEADS, UNIT, Action, Role, Status, TransitionError, next_status
 
 A, R = Action, Role
-LIVE_STATES = ("active", "done")  # an assignment in force: not returned or withdrawn
+LIVE_STATES = (AssignmentState.ACTIVE, AssignmentState.DONE)  # in force: not returned or withdrawn
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Situation:
 
     def live_post(self, unit_id) -> Post | None:
         """The unit's assignment it is still working on."""
-        return next((p for p in self.posts if p.unit_id == unit_id and p.state == "active"), None)
+        return next((p for p in self.posts if p.unit_id == unit_id and p.state == AssignmentState.ACTIVE), None)
 
     def lead_in_force(self) -> Post | None:
         """The lead assignment in force: working on it, or done with it (not returned or withdrawn)."""
@@ -237,11 +238,11 @@ def _publish(actor, s):
 
 
 def _withhold(actor, s):
-    return None if s.publication == "pending" else Refusal("该留言已作出公开决定。")
+    return None if s.publication == Publication.PENDING else Refusal("该留言已作出公开决定。")
 
 
 def _hide(actor, s):
-    return None if s.publication == "published" else Refusal("该留言未公开发布。")
+    return None if s.publication == Publication.PUBLISHED else Refusal("该留言未公开发布。")
 
 
 def _close(actor, s):

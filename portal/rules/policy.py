@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from . import RuleViolation
+from . import DomainError
 from .assessment import Weights
 from .redaction import Style
 from .warnings import LEVEL_ORDER, WarningLevel
@@ -19,7 +19,7 @@ PROPOSAL_TRIGGERS = ("overdue", "unsatisfied_after_redo", "instruction", "cluste
 CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
 
 
-class PolicyError(RuleViolation):
+class PolicyError(DomainError):
     """A preset that cannot be used, or a code that the preset does not know."""
 
 

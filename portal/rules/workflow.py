@@ -6,7 +6,7 @@ that keep the status; they are still listed so the whole graph is on one screen.
 """
 from enum import StrEnum
 
-from . import RuleViolation
+from . import DomainError
 
 
 class Status(StrEnum):
@@ -171,7 +171,7 @@ ROLE_LABELS = {
 }
 
 
-class TransitionError(RuleViolation):
+class TransitionError(DomainError):
     """A move that the table does not allow from this status or for this role."""
 
 

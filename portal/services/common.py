@@ -9,11 +9,8 @@ from ..extensions import db
 from ..models import Assignment, Event, Message
 from ..queries.common import add_workdays, forget_calendar, load_calendar, policy, workdays_between  # noqa: F401
 from ..queries.situation import refusal
-from ..rules import RuleViolation
+from ..rules import DomainError
 from ..rules.workflow import Action, Role, Status, TransitionError, next_status
-
-# Every refused action or input, including unknown preset codes (PolicyError).
-DomainError = RuleViolation
 
 
 class Forbidden(DomainError):
