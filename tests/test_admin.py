@@ -237,6 +237,24 @@ def test_a_refused_move_comes_back_in_place_with_the_input(client, city):
     assert stale.status_code == 409 and "已被他人更新" in stale.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("action", "form", "said"), [
+    ("submit_reply", {"handled_on": "2026-13-40", "body": "答复草稿甲"}, "日期“2026-13-40”格式不正确"),
+    ("request_extension", {"days": "三天", "reason": "需监测"}, "“三天”不是整数"),
+    ("submit_reply", {"handled_on": "2026-11-24", "result": "已处理", "basis": "条例", "contact_note": "已告知",
+                      "handler_name": "钱七", "handler_phone": "0797-1234567", "body": "答复草稿乙",
+                      "investigation": "maybe"}, "请从列表中选择是否调查处理"),
+])
+def test_action_input_is_read_by_one_form_reader_with_chinese_messages(client, city, action, form, said):
+    message = assigned(city, "2026-12-01", category="complaint")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    act(client, message, "record_contact", note="已联系")
+    db.session.refresh(message)
+    response = act(client, message, action, **form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and said in html
+    assert all(value in html for value in form.values() if value.startswith("答复草稿"))
+
+
 def test_petitioner_details_are_masked_and_revealing_them_is_recorded(client, city):
     message = assigned(city, "2026-11-20", phone="13812345678")
     sign_in(client, city.user(Role.HANDLER, "住建局"))

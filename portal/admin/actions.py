@@ -13,6 +13,7 @@ from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
 from ..rules.workflow import Action, Role, allowed_actions
 from ..services import Conflict, DomainError, dispatch, handling, intake, publication, review, supervision
+from .forms import bind
 
 A = Action
 
@@ -161,37 +162,37 @@ def defaults(message, user) -> dict[str, str]:
             "body": message.body if reply else "", "reply_text": reply.body if reply else ""}
 
 
-def perform(action: str, message, values, files, *, actor, version) -> str:
-    """Call the service for ``action`` with the posted ``values``; returns what to tell the user."""
-    handler = HANDLERS.get(action)
+def perform(form: Form, message, *, actor, version) -> str:
+    """Read the posted input of ``form`` and call its service; returns what to tell the user."""
+    handler = HANDLERS.get(form.action)
     if handler is None:
         raise DomainError("不支持的操作。")
     if version is not None and version != message.version:  # before anything changes (autoflush bumps it)
         raise Conflict("该留言已被他人更新，请刷新页面后再操作。")
-    return handler(message, _Values(values), actor, files)
+    return handler(message, _Values(bind(form, unit_choices())), actor)
 
 
-def _accept(message, v, actor, files):
+def _accept(message, v, actor):
     about = db.session.get(Unit, v.int("about_unit")) if v.get("about_unit") else None
     intake.accept(message, actor=actor, category=v.get("category"), is_emergency=v.yes("emergency"),
                   about_unit=about)
     return "已受理，请交办。"
 
 
-def _assign(message, v, actor, files):
+def _assign(message, v, actor):
     lead = _unit(v.int("lead"))
-    co = [_unit(int(i)) for i in v.values.getlist("co_units") if i]
+    co = [_unit(i) for i in v.list("co_units")]
     dispatch.assign(message, lead, co, actor=actor, note=v.get("note"))
     return f"已交办{lead.name}。"
 
 
-def _decide_return(message, v, actor, files):
+def _decide_return(message, v, actor):
     request = dispatch.pending_returns(message)[0]
     dispatch.decide_return(request, actor=actor, approve=v.yes("decision"), note=v.get("note"))
     return "已同意退回，请重新交办。" if v.yes("decision") else "已不同意退回，承办单位继续办理。"
 
 
-def _decide_extension(message, v, actor, files):
+def _decide_extension(message, v, actor):
     approver = policy().extension_approver
     request = next(r for r in handling.pending_extensions(message)
                    if may_decide_extension(actor, r.assignment.unit_id, approver))
@@ -199,7 +200,7 @@ def _decide_extension(message, v, actor, files):
     return "已审批延期申请。"
 
 
-def _submit_reply(message, v, actor, files):
+def _submit_reply(message, v, actor):
     handling.submit_reply(message, actor=actor, handled_on=v.date("handled_on"), result=v.get("result"),
                           basis=v.get("basis"), contact_note=v.get("contact_note"),
                           handler_name=v.get("handler_name"), handler_phone=v.get("handler_phone"),
@@ -208,12 +209,12 @@ def _submit_reply(message, v, actor, files):
     return "答复已提交审签。"
 
 
-def _sign_off(message, v, actor, files):
+def _sign_off(message, v, actor):
     handling.sign_off(message, actor=actor, approve=v.yes("decision"), note=v.get("note"))
     return "已审签，答复提交平台审核。" if v.yes("decision") else "已退回承办人修改。"
 
 
-def _review(message, v, actor, files):
+def _review(message, v, actor):
     if v.yes("decision"):
         review.approve_reply(message, actor=actor, note=v.get("note"))
         return "审核通过，已答复诉求人。"
@@ -221,14 +222,14 @@ def _review(message, v, actor, files):
     return "已退回承办单位重办。"
 
 
-def _publish(message, v, actor, files):
+def _publish(message, v, actor):
     publication.publish(message, actor=actor, subject=v.get("subject"), body=v.get("body"),
                         reply_text=v.get("reply_text"))
     return "已公开发布。"
 
 
-def _upload(message, v, actor, files):
-    upload = files.get("file")
+def _upload(message, v, actor):
+    upload = v.file("file")
     if upload is None or not upload.filename:
         raise DomainError("请选择要上传的文件。")
     handling.add_attachment(message, actor=actor, filename=upload.filename, content_type=upload.mimetype,
@@ -238,7 +239,7 @@ def _upload(message, v, actor, files):
 
 def _say(text, call):
     """A handler that makes ``call`` and answers ``text``."""
-    def handler(message, v, actor, files):
+    def handler(message, v, actor):
         call(message, v, actor)
         return text
     return handler
@@ -293,27 +294,28 @@ def _unit(unit_id: int | None) -> Unit:
 
 
 class _Values:
-    def __init__(self, values):
+    """The checked values of a bound form (admin/forms.py), read by type."""
+
+    def __init__(self, values: dict):
         self.values = values
 
     def get(self, name) -> str:
-        return (self.values.get(name) or "").strip()
+        value = self.values.get(name)
+        return value.strip() if isinstance(value, str) else ""
 
     def yes(self, name) -> bool:
         return self.get(name) == "yes"
 
     def int(self, name) -> int | None:
-        value = self.get(name)
-        if not value:
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise DomainError(f"“{value}”不是整数。") from None
+        value = self.values.get(name)
+        return value if isinstance(value, int) else None
 
     def date(self, name) -> date | None:
-        value = self.get(name)
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            raise DomainError(f"日期“{value}”格式不正确，请写成 2026-11-23。") from None
+        value = self.values.get(name)
+        return value if isinstance(value, date) else None
+
+    def list(self, name) -> list:
+        return list(self.values.get(name) or ())
+
+    def file(self, name):
+        return self.values.get(name)

@@ -1,5 +1,4 @@
 """One message: everything about it, and the forms for the moves this user may make now."""
-from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -16,6 +15,7 @@ from ..rules.workflow import Action
 from ..services import DomainError, abandon, confidentiality, intake
 from ..storage import upload_path
 from . import actions, bp
+from .forms import CallForm
 
 
 def load_visible(message_id: int) -> Message:
@@ -34,11 +34,11 @@ def message(message_id: int):
 @bp.post("/messages/<int:message_id>/act/<action>")
 def act(message_id: int, action: str):
     message = load_visible(message_id)
-    allowed = {form.action for form in actions.forms_for(message, current_user)}
-    if action not in allowed:
+    offered = {form.action: form for form in actions.forms_for(message, current_user)}
+    if action not in offered:
         return _page(message, failed=action, error="当前不能执行此操作，可能已被他人处理，请刷新页面。", status=409)
     try:
-        done = actions.perform(action, message, request.form, request.files, actor=current_user,
+        done = actions.perform(offered[action], message, actor=current_user,
                                version=request.form.get("version", type=int))
     except DomainError as exc:
         abandon()
@@ -75,25 +75,15 @@ def new_call():
     if request.method == "GET":
         now = clock.local_time(clock.now())  # the operator's clock is China time
         return render_template("admin/new_call.html", values={"call_time": now.strftime("%Y-%m-%dT%H:%M")})
-    form = request.form
+    form = CallForm()
     try:
-        message, code = intake.record_call(
-            actor=current_user, channel=form.get("channel", ""), call_time=_call_time(form.get("call_time", "")),
-            category=form.get("category", ""), subject=form.get("subject", ""), body=form.get("body", ""),
-            name=form.get("name", ""), phone=form.get("phone", ""), email=form.get("email", ""),
-            address=form.get("address", ""), topic=form.get("topic", ""), region=form.get("region", ""),
-            publish_consent=form.get("publish") == "yes")
+        if not form.validate():
+            raise DomainError(next(iter(form.errors.values()))[0])
+        message, code = intake.record_call(actor=current_user, **form.call())
     except DomainError as exc:
-        return render_template("admin/new_call.html", values=form, error=str(exc)), exc.status_code
+        return render_template("admin/new_call.html", values=request.form, error=str(exc)), exc.status_code
     flash(f"已登记，留言编号 {message.tracking_no}，查询码 {code}（请告知来电人，查询码只显示这一次）。")
     return redirect(url_for("admin.message", message_id=message.id))
-
-
-def _call_time(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise DomainError("来电时间格式不正确。") from None
 
 
 def _page(message: Message, *, failed: str | None = None, error: str | None = None, status: int = 200,
