@@ -97,6 +97,7 @@ def reply(city: City, message: Message, *, unit: str = "住建局", **overrides)
         handling.decide_report(message, actor=handler, investigate=False, note="不予调查。")
     fields = dict(handled_on=clock.today(), result="已处理。", basis="《环境噪声污染防治法》第四十三条",
                   contact_note="已电话告知。", handler_name="李四", handler_phone="0797-1234567",
+                  visit_note="已电话回访诉求人，告知办理结果。",
                   body="经核实，施工单位已停止夜间施工。")
     if message.category in ("complaint", "report"):
         fields.update(investigation="not_investigated", not_investigated_reason="已整改，依据第十条不再立案调查。")

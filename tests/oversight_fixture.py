@@ -3,7 +3,7 @@ in November 2026 and one in October, with every kind of figure once.
 
 LN (complaint: 5 working days; due 9 Nov)      CZ (7 working days; due 11 Nov)
 - on_time:  answered the day it came, rated 满意
-- late:     warned, answered late, rated 不满意 → redo
+- late:     warned, answered late, rated 不满意 → redo (LN; CZ has no rating-triggered redo)
 - extended: an extension of 3 days approved, still open
 - returned: handed back the day it came (approved)
 and in October one message answered on time (the previous period of the report).
@@ -32,22 +32,29 @@ class Month:
     october: Message
 
 
+def contacted(city: City, message: Message) -> Message:
+    """The unit met its contact deadline (LN), so only the close deadline is at stake here."""
+    if message.lead_assignment().contact_due:
+        with on("2026-11-03"):
+            handling.record_contact(message, actor=city.user(Role.HANDLER, "住建局"), note="已电话联系")
+    return message
+
+
 def make_month(city: City) -> Month:
     october = answered(city, "2026-10-15", subject="路灯不亮", body="某路段路灯已坏多日，夜间出行不便。")
     on_time = answered(city, "2026-11-02")
     rated(city, on_time, "2026-11-03", "satisfied")
-    late = assigned(city, "2026-11-02")
+    late = contacted(city, assigned(city, "2026-11-02"))
     tick_day, answer_day = LATE[policy().name]
     tick(date.fromisoformat(tick_day))
     answer(city, late, answer_day)
     rated(city, late, answer_day, "unsatisfied")
-    extended = assigned(city, "2026-11-02")
+    extended = contacted(city, assigned(city, "2026-11-02"))
     handler = city.user(Role.HANDLER, "住建局")
     with on("2026-11-03"):
-        request = handling.request_extension(extended, actor=handler, days=3, reason="需现场勘验")
-        approver = (city.user(Role.DISPATCHER) if policy().extension_approver == "dispatcher"
-                    else city.user(Role.DEPUTY_HEAD, "住建局"))
-        handling.decide_extension(request, actor=approver, approve=True)
+        asker = city.user(policy().extension_requesters[0], "住建局")  # CZ: signed by the 分管负责同志
+        request = handling.request_extension(extended, actor=asker, days=3, reason="需现场勘验")
+        handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=True)
     returned = assigned(city, "2026-11-02")
     with on("2026-11-02", 15):
         back = dispatch.request_return(returned, actor=handler, reason="不属于本单位职责", basis="三定方案")

@@ -6,6 +6,7 @@ import pytest
 
 from portal.queries import dashboard
 from portal.rules.workflow import Role
+from portal.services import handling
 from portal.services.reminders import tick
 from tests.conftest import on
 from tests.factories import assigned
@@ -22,6 +23,10 @@ def overdue_city(city):
     red = assigned(city, "2026-11-02")  # due 9 Nov
     yellow = assigned(city, "2026-11-04", unit="生态环境局")  # due 11 Nov
     soon = assigned(city, "2026-11-09")  # due 16 Nov
+    for message, unit, day in ((red, "住建局", "2026-11-03"), (yellow, "生态环境局", "2026-11-05"),
+                               (soon, "住建局", "2026-11-10")):  # each contact in time: the close deadline counts
+        with on(day):
+            handling.record_contact(message, actor=city.user(Role.HANDLER, unit), note="已电话联系")
     tick(date(2026, 11, 13))
     return red, yellow, soon
 

@@ -26,7 +26,7 @@ def test_chizhou_closes_every_category_in_seven_working_days(category):
 
 
 @pytest.mark.parametrize(("policy", "count", "approver", "cap", "notifies", "emergencies"), [
-    (CZ, 1, "deputy_head", 15, False, False),  # CZ 第九条(三)
+    (CZ, 1, "dispatcher", 15, True, False),   # CZ 第九条(三): signed by the 分管负责同志, granted by the office
     (LN, 2, "dispatcher", 0, True, True),      # LN 第十四条
 ])
 def test_extension_rules(policy, count, approver, cap, notifies, emergencies):
@@ -56,7 +56,9 @@ def test_redo_and_rating_levels():
     for policy in (CZ, LN):
         assert [r.text for r in policy.ratings] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
         assert policy.redo_ratings == ("unsatisfied", "very_unsatisfied")
-        assert (policy.redo_window_workdays, policy.redo_max_rounds) == (5, 1)
+    assert (LN.redo_window_workdays, LN.redo_max_rounds) == (5, 1)  # LN 第十七条
+    assert CZ.redo_max_rounds == 0  # R7.2: CZ has no rating-triggered redo
+    assert CZ.extension_requesters == ("deputy_head", "principal_head")  # CZ 第九条(三)
 
 
 def test_longnan_warning_thresholds_and_deductions():

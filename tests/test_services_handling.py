@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.models import Notification
 from portal.rules.workflow import Role, Status
 from portal.services import DomainError, Forbidden, handling, review
+from portal.services.common import policy
 from tests.conftest import on
 from tests.factories import answered, assigned, reply
 
@@ -16,22 +17,26 @@ pytestmark = pytest.mark.usefixtures("app")
 
 
 def ask(city, message, days, unit="住建局", day="2026-11-03"):
+    """The unit asks; under CZ the application is signed by its 分管负责同志 (第九条(三))."""
+    role = Role.DEPUTY_HEAD if policy().extension_requesters == ("deputy_head", "principal_head") else Role.HANDLER
     with on(day):
-        return handling.request_extension(message, actor=city.user(Role.HANDLER, unit), days=days,
-                                          reason="需现场测量")
+        return handling.request_extension(message, actor=city.user(role, unit), days=days, reason="需现场测量")
 
 
 @pytest.mark.parametrize("policy_name", ["chizhou"])
-def test_chizhou_allows_one_extension_approved_by_the_units_deputy_head(city, policy_name):
+def test_chizhou_one_extension_signed_by_the_units_deputy_head_and_granted_by_the_office(city, policy_name):
+    # CZ 第九条(三): 经承办单位分管负责同志签批同意可申请延期1次 — the office (市政府办公室) grants it.
     message = assigned(city, "2026-11-02")  # due 2026-11-11 (7 working days)
+    with on("2026-11-03"), pytest.raises(Forbidden, match="分管负责同志"):
+        handling.request_extension(message, actor=city.user(Role.HANDLER, "住建局"), days=3, reason="需测量")
     request = ask(city, message, 3)
-    with pytest.raises(Forbidden):
-        handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=True)
-    with pytest.raises(Forbidden):  # another unit's leader
-        handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "A3区"), approve=True)
-    handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    with pytest.raises(Forbidden):  # the unit's own leaders sign the application, they do not grant it
+        handling.decide_extension(request, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
+    handling.decide_extension(request, actor=city.user(Role.DISPATCHER), approve=True)
     lead = message.lead_assignment()
     assert (lead.due_date, lead.extensions_used, lead.counted_workdays) == (D("2026-11-16"), 1, 10)
+    told = db.session.scalars(select(Notification.body).where(Notification.message_id == message.id)).all()
+    assert any("办理期限已延长至2026年11月16日" in body for body in told)  # the citizen is told the new date
     with pytest.raises(DomainError, match="延期次数已达上限（1次）"):
         ask(city, message, 1)
 
@@ -171,22 +176,30 @@ def test_the_office_sends_a_reply_back_with_reasons_or_approves_it(city):
     assert all(a.state == "done" for a in message.assignments)
 
 
-@pytest.mark.parametrize(("policy_name", "needs_visit"), [("chizhou", True), ("longnan", False)])
-def test_closing_needs_a_follow_up_visit_where_the_preset_says(city, policy_name, needs_visit):
-    message = answered(city, "2026-11-02", category="consult")
-    if needs_visit:
-        with pytest.raises(DomainError, match="尚未回访诉求人"):
-            review.close(message, actor=city.user(Role.REVIEWER))
-        review.record_follow_up(message, actor=city.user(Role.HANDLER, "住建局"), method="电话", outcome="已知晓")
-        assert message.status == Status.VISITED
-    review.close(message, actor=city.user(Role.REVIEWER))
-    assert message.status == Status.CLOSED
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_chizhou_the_unit_visits_and_notes_it_in_the_result_it_submits(city, policy_name):
+    # CZ 第九条(七): 承办单位及时回访诉求人…并在反馈办理结果时注明。未进行回访的，予以退回.
+    message = assigned(city, "2026-11-02", category="consult")
+    with pytest.raises(DomainError, match="回访诉求人的情况"):
+        reply(city, message, visit_note="")
+    reply(city, message, visit_note="11月5日电话回访，诉求人已知晓办理结果。")
+    assert message.replies[-1].visit_note.startswith("11月5日电话回访")
+    answer_rest = answered(city, "2026-11-02", category="consult")
+    review.close(answer_rest, actor=city.user(Role.REVIEWER))  # no separate visit after the office's approval
+    assert answer_rest.status == Status.CLOSED
 
 
 @pytest.mark.parametrize("policy_name", ["chizhou"])
-def test_no_follow_up_is_needed_when_the_citizen_left_no_contact(city, policy_name):
-    message = answered(city, "2026-11-02", category="consult")
+def test_no_visit_is_needed_when_the_citizen_left_no_contact(city, policy_name):
+    message = assigned(city, "2026-11-02", category="consult")
     message.petitioner.phone = ""
+    reply(city, message, visit_note="")
+    assert message.status == Status.SIGNOFF
+
+
+@pytest.mark.parametrize("policy_name", ["longnan"])
+def test_longnan_needs_no_visit_before_closing(city, policy_name):
+    message = answered(city, "2026-11-02", category="consult")
     review.close(message, actor=city.user(Role.REVIEWER))
     assert message.status == Status.CLOSED
 

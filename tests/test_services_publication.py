@@ -48,11 +48,15 @@ def test_only_the_reviewer_publishes(city):
 
 
 @pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
-def test_a_leader_instruction_opens_a_supervision_case_with_two_working_days(city, policy_name):
+def test_a_leader_instruction_opens_a_supervision_case_by_the_date_the_leader_set(city, policy_name):
     message = assigned(city, "2026-11-02")
     with on("2026-11-06"):  # Friday
+        with pytest.raises(DomainError, match="办结期限"):
+            supervision.record_instruction(message, actor=city.user(Role.SUPERVISOR), leader_name="王市长",
+                                           text="请住建局三日内拿出解决方案。", instructed_on=D("2026-11-06"))
         instruction = supervision.record_instruction(message, actor=city.user(Role.SUPERVISOR), leader_name="王市长",
-                                                     text="请住建局三日内拿出解决方案。", instructed_on=D("2026-11-06"))
+                                                     text="请住建局三日内拿出解决方案。", instructed_on=D("2026-11-06"),
+                                                     due_date=D("2026-11-10"))
     from portal.extensions import db
     from portal.models import SupervisionCase
 

@@ -16,6 +16,12 @@ from tests.factories import assigned
 D = date.fromisoformat
 
 
+def contacted(city, message):
+    with on("2026-11-03"):
+        handling.record_contact(message, actor=city.user(Role.HANDLER, "住建局"), note="已电话联系")
+    return message
+
+
 def warnings_of(message):
     rows = db.session.scalars(select(OverdueWarning).where(OverdueWarning.message_id == message.id)
                               .order_by(OverdueWarning.id)).all()
@@ -36,7 +42,7 @@ def counts():
     ("2026-11-18", [("blue", 7, 0.5), ("yellow", 7, 1.0), ("red", 7, 3.0), ("inspection", 7, 0.0)]),
 ])
 def test_longnan_warnings_and_deductions_at_each_threshold(city, today, expected):
-    message = assigned(city, "2026-11-02")
+    message = contacted(city, assigned(city, "2026-11-02"))
     tick(D(today))
     assert warnings_of(message) == expected
 
@@ -53,7 +59,7 @@ def test_longnan_notifies_the_person_each_level_names(city):
 
 
 def test_an_explained_delay_is_not_handed_to_the_inspection_office(city):
-    message = assigned(city, "2026-11-02")
+    message = contacted(city, assigned(city, "2026-11-02"))
     with on("2026-11-10"):
         handling.explain_delay(message, actor=city.user(Role.HANDLER, "住建局"), text="等待第三方检测报告")
     tick(D("2026-11-20"))

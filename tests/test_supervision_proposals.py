@@ -43,8 +43,15 @@ def test_opening_without_a_method_says_so_and_keeps_the_proposal(client, city):
         assert client.post("/admin/proposals", data={"message_id": message.id}).status_code == 403
 
 
-@pytest.mark.parametrize(("policy_name", "reason"), [("longnan", "unsatisfied_after_redo"),
-                                                      ("chizhou", "poor_quality")])
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_chizhou_proposes_a_bad_rating_as_poor_quality_since_it_has_no_redo(city, policy_name):
+    message = assigned(city, "2026-11-02")
+    answer(city, message, "2026-11-03")
+    rated(city, message, "2026-11-04", "unsatisfied")  # CZ: final, 办理质量不高 (第九条(四))
+    assert proposed("unsatisfied_after_redo") == [(message.tracking_no, "poor_quality")]
+
+
+@pytest.mark.parametrize(("policy_name", "reason"), [("longnan", "unsatisfied_after_redo")])
 def test_unsatisfied_after_redo_is_proposed_under_the_presets_reason(city, policy_name, reason):
     message = assigned(city, "2026-11-02")
     answer(city, message, "2026-11-03")

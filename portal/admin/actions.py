@@ -84,6 +84,11 @@ def _form(action, message, user) -> Form:
         reply_fields += (Field("investigation", "是否调查处理", "select", choices=(
             ("investigated", "决定调查处理（须已上传调查受理文书）"), ("not_investigated", "不予调查处理"))),
             Field("not_investigated_reason", "不予调查处理的理由和法律依据", "textarea", required=False))
+    if rules.follow_up_in_reply:
+        reply_fields += (Field("visit_note", "回访诉求人的情况（诉求人未留联系方式的除外）", "textarea",
+                               required=False),)
+    reply_fields += (Field("legal_reviewer", "法制审核人（需要法制审核时填写）", required=False),
+                     Field("legal_opinion", "法制审核意见", "textarea", required=False))
     if message.redo_round:
         reply_fields += (Field("kind", "重办结果", "select", choices=(
             ("answer", "重新办理并答复"), ("duty_fulfilled", "上传书面履责意见并说明（须已上传）"))),)
@@ -135,6 +140,14 @@ def _form(action, message, user) -> Form:
         A.SPOT_CHECK: Form(A.SPOT_CHECK, "回头看", (Field("method", "核查方式"),
                                                    Field("outcome", "核查情况", "textarea"))),
         A.CLOSE: Form(A.CLOSE, "办结", button="确认办结"),
+        A.SETTLE: Form(A.SETTLE, "不再交办转办", (
+            Field("reason", "情形", "select", choices=_choices(rules.settle_reasons)),
+            Field("explanation", "向诉求人的解释说明", "textarea")), button="确认不再交办",
+            notes=("适用于承办单位已按规定履行职责、事项已进入仲裁或司法程序、或不符合政策规定的情形。",)),
+        A.MARK_FALSE: Form(A.MARK_FALSE, "认定虚假或恶意诉求", (
+            Field("reason", "认定理由", "textarea"),
+            Field("police", "是否移交公安机关", "select", choices=(("no", "否"), ("yes", "是")))),
+            button="确认认定", notes=("认定后该诉求不计入公开统计，认定记录存档。",)),
         A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
         A.PUBLISH: Form(A.PUBLISH, "公开发布", (
             Field("subject", "公开标题"), Field("body", "公开正文（请删除个人信息）", "textarea"),
@@ -142,16 +155,24 @@ def _form(action, message, user) -> Form:
         A.WITHHOLD: Form(A.WITHHOLD, "决定不公开", (Field("reason", "理由", "textarea"),)),
         A.HIDE: Form(A.HIDE, "撤回公开", (Field("reason", "理由", "textarea"),)),
         A.RECORD_INSTRUCTION: Form(A.RECORD_INSTRUCTION, "登记领导批示", (
-            Field("leader", "批示领导"), Field("text", "批示内容", "textarea"), Field("on", "批示日期", "date"))),
+            Field("leader", "批示领导"), Field("text", "批示内容", "textarea"), Field("on", "批示日期", "date"),
+            Field("due", "批示要求的办结期限（已交办的须填写）", "date", required=False))),
         A.OPEN_SUPERVISION: Form(A.OPEN_SUPERVISION, "立案督办", (
             Field("reason", "督办事由", "select", choices=_choices(rules.supervision_reasons)),
             Field("method", "督办方式", "select", choices=_choices(rules.supervision_methods)),
-            Field("note", "督办要求", "textarea", required=False)),
-            notes=(f"承办单位须在{rules.supervision_workdays}个工作日内反馈。",)),
+            Field("note", "督办要求", "textarea", required=False),
+            Field("due", "办结期限（现场协调、专报批示督办时由平台或领导规定）", "date", required=False)),
+            notes=(_supervision_note(rules),)),
         A.ANSWER_SUPERVISION: Form(A.ANSWER_SUPERVISION, "督办反馈", (Field("answer", "反馈情况", "textarea"),)),
         A.CLOSE_SUPERVISION: Form(A.CLOSE_SUPERVISION, "督办办结",
                                   (Field("note", "说明", "textarea", required=False),)),
     }[action]
+
+
+def _supervision_note(rules) -> str:
+    fixed = "、".join(f"{m.text}{rules.supervision_finish_workdays[m.code]}个工作日内办结"
+                     for m in rules.supervision_methods if m.code in rules.supervision_finish_workdays)
+    return f"{fixed}；其他方式在规定的期限内办结。" if fixed else "在规定的期限内办结。"
 
 
 def defaults(message, user) -> dict[str, str]:
@@ -205,7 +226,9 @@ def _submit_reply(message, v, actor):
                           basis=v.get("basis"), contact_note=v.get("contact_note"),
                           handler_name=v.get("handler_name"), handler_phone=v.get("handler_phone"),
                           body=v.get("body"), investigation=v.get("investigation") or None,
-                          not_investigated_reason=v.get("not_investigated_reason"), kind=v.get("kind") or "answer")
+                          not_investigated_reason=v.get("not_investigated_reason"), kind=v.get("kind") or "answer",
+                          visit_note=v.get("visit_note"), legal_reviewer=v.get("legal_reviewer"),
+                          legal_opinion=v.get("legal_opinion"))
     return "答复已提交审签。"
 
 
@@ -275,9 +298,14 @@ HANDLERS = {
     A.WITHHOLD: _say("已决定不公开。", lambda m, v, a: publication.withhold(m, actor=a, reason=v.get("reason"))),
     A.HIDE: _say("已撤回公开。", lambda m, v, a: publication.hide(m, actor=a, reason=v.get("reason"))),
     A.RECORD_INSTRUCTION: _say("已登记领导批示。", lambda m, v, a: supervision.record_instruction(
-        m, actor=a, leader_name=v.get("leader"), text=v.get("text"), instructed_on=v.date("on"))),
+        m, actor=a, leader_name=v.get("leader"), text=v.get("text"), instructed_on=v.date("on"),
+        due_date=v.date("due"))),
     A.OPEN_SUPERVISION: _say("已立案督办。", lambda m, v, a: supervision.open_case(
-        m, actor=a, reason=v.get("reason"), method=v.get("method"), note=v.get("note"))),
+        m, actor=a, reason=v.get("reason"), method=v.get("method"), note=v.get("note"), due_date=v.date("due"))),
+    A.SETTLE: _say("已办结，不再交办转办，并已告知诉求人。", lambda m, v, a: review.settle(
+        m, actor=a, reason=v.get("reason"), explanation=v.get("explanation"))),
+    A.MARK_FALSE: _say("已认定为虚假或恶意诉求。", lambda m, v, a: intake.mark_false(
+        m, actor=a, reason=v.get("reason"), referred_to_police=v.yes("police"))),
     A.ANSWER_SUPERVISION: _say("督办反馈已提交。", lambda m, v, a: supervision.answer_case(
         _open_cases(m, a.unit_id)[0], actor=a, answer=v.get("answer"))),
     A.CLOSE_SUPERVISION: _say("督办事项已办结。", lambda m, v, a: supervision.close_case(

@@ -41,6 +41,8 @@ class Message(db.Model):
     publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     publication_note: Mapped[str] = mapped_column(Text, default="")
+    # R9.6: found false or malicious by the office (LN, the second 第二十七条); it leaves the public figures.
+    false_report_reason: Mapped[str | None] = mapped_column(Text)
     # The lead unit and its deadline in force, copied from the lead assignment by the services that
     # change it (services/deadlines.keep_lead_on_message) so that the queues sort and filter by them.
     lead_unit_id: Mapped[int | None] = fk("unit.id", nullable=True, index=False)
@@ -120,6 +122,9 @@ class Assignment(db.Model):
     counted_workdays: Mapped[int]  # standard period + extensions + redo windows (CZ cap of 15)
     extensions_used: Mapped[int] = mapped_column(default=0)
     delay_explanation: Mapped[str] = mapped_column(Text, default="")
+    # The day the unit submitted its signed reply: its clock stops while the office holds it (R3.5),
+    # and "on time" means submitted by the due date.
+    submitted_on: Mapped[date | None]
     finished_at: Mapped[datetime | None]
 
     message: Mapped[Message] = relationship(back_populates="assignments")
@@ -145,6 +150,9 @@ class Reply(db.Model):
     investigation: Mapped[str | None] = mapped_column(String(20))  # investigated / not_investigated
     not_investigated_reason: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")  # the text sent to the citizen
+    visit_note: Mapped[str] = mapped_column(Text, default="")  # CZ 第九条(七): the unit's 回访, noted in the result
+    legal_reviewer: Mapped[str] = mapped_column(String(40), default="")  # 法制审核 (R6.3), where the unit needs one
+    legal_opinion: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 

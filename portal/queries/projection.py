@@ -121,13 +121,18 @@ def count_published() -> int:
     return db.session.scalar(select(func.count()).where(Message.publication == "published"))
 
 
+# R9.6: a petition the office found false or malicious leaves the public figures.
+GENUINE = Message.false_report_reason.is_(None)
+
+
 def recent_figures(days: int = 30) -> dict:
     """Received, answered, answered on time, satisfaction over the last ``days`` days."""
     since = clock.now() - timedelta(days=days)
     good = set(policy().satisfied_ratings)
-    received = db.session.scalar(select(func.count()).where(Message.received_at >= since))
-    answered = answered_rows(Message.answered_at >= since)
-    ratings = db.session.scalars(select(Rating.level).where(Rating.rated_at >= since)).all()
+    received = db.session.scalar(select(func.count()).where(Message.received_at >= since, GENUINE))
+    answered = answered_rows(Message.answered_at >= since, GENUINE)
+    ratings = db.session.scalars(select(Rating.level).join(Message, Message.id == Rating.message_id)
+                                 .where(Rating.rated_at >= since, GENUINE)).all()
     on_time = sum(1 for row in answered if row.on_time)
     return {"received": received, "answered": len(answered), "on_time": on_time,
             "on_time_rate": percent(on_time, len(answered)), "ratings": len(ratings),
@@ -145,17 +150,19 @@ class _Answered:
 
 def answered_rows(*conditions) -> list[_Answered]:
     """Answered messages with their lead unit's final deadline: one query."""
-    query = (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Unit.id, Unit.name)
+    query = (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Assignment.submitted_on,
+                    Unit.id, Unit.name)
              .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
                                     Assignment.state == AssignmentState.DONE))
              .join(Unit, Unit.id == Assignment.unit_id)
              .where(Message.answered_at.is_not(None), *conditions))
     rows = []
-    for message_id, received_at, answered_at, due, unit_id, unit_name in db.session.execute(query):
+    for message_id, received_at, answered_at, due, submitted, unit_id, unit_name in db.session.execute(query):
         answered = clock.local_date(answered_at)
         workdays = workdays_between(clock.local_date(received_at), answered)
-        rows.append(_Answered(message_id, unit_id, unit_name, workdays,
-                              answered <= due))
+        # R3.5: the unit is on time when it submitted its signed reply by the due date, whatever the
+        # office's review took; imported history has no submission day and counts by the answer.
+        rows.append(_Answered(message_id, unit_id, unit_name, workdays, (submitted or answered) <= due))
     return rows
 
 
@@ -163,12 +170,13 @@ def unit_figures() -> list[dict]:
     """R11.4, per lead unit: answered, on time, average working days, satisfaction."""
     good = set(policy().satisfied_ratings)
     per_unit: dict[int, list[_Answered]] = defaultdict(list)
-    for row in answered_rows():
+    for row in answered_rows(GENUINE):
         per_unit[row.unit_id].append(row)
     ratings = db.session.execute(
         select(Assignment.unit_id, Rating.level)
         .join(Rating, Rating.message_id == Assignment.message_id)
-        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE)).all()
+        .join(Message, Message.id == Assignment.message_id)
+        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE, GENUINE)).all()
     rated: dict[int, list[str]] = defaultdict(list)
     for unit_id, level in ratings:
         rated[unit_id].append(level)

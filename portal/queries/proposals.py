@@ -57,7 +57,9 @@ def _overdue(limit):
 
 def _unsatisfied_after_redo(limit):
     reason = policy().proposal_reasons["unsatisfied_after_redo"]
-    last = and_(Rating.message_id == Message.id, Rating.round >= 1, Rating.level.in_(policy().redo_ratings))
+    # Unsatisfied after the last redo the preset allows (CZ allows none: the first rating).
+    last = and_(Rating.message_id == Message.id, Rating.round >= policy().redo_max_rounds,
+                Rating.level.in_(policy().redo_ratings))
     query = (_lead_unit().add_columns(Rating.level).join(Rating, last)
              .where(_no_case(SupervisionCase.reason == reason)).order_by(Rating.rated_at.desc()).limit(limit))
     for message, unit, level in db.session.execute(query):

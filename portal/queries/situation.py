@@ -32,6 +32,7 @@ def situation(message: Message) -> Situation:
         signoff_role=rules.signoff_role(message.channel_level),
         extension_approver=rules.extension_approver,
         extension_max_count=rules.extension_max_count,
+        extension_requesters=rules.extension_requesters,
         no_extension=bool(message.is_emergency and rules.extension_excludes_emergencies),
         close_needs_follow_up=(message.status == Status.ANSWERED and rules.follow_up_required and has_contact),
         publish_consent=bool(message.publish_consent),
@@ -41,6 +42,11 @@ def situation(message: Message) -> Situation:
         has_open_case=bool(cases),
         archive_ready=_archive_ready(message),
         rated_this_round=_rated(message),
+        rating_window_over=bool(message.answered_at) and (
+            clock.today() - clock.local_date(message.answered_at)).days > rules.rating_window_days,
+        redo_left=message.redo_round < rules.redo_max_rounds,
+        may_settle=bool(rules.settle_reasons),
+        marked_false=message.false_report_reason is not None,
     )
 
 

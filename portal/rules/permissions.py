@@ -50,6 +50,7 @@ class Situation:
     signoff_role: str = R.DEPUTY_HEAD
     extension_approver: str = R.DISPATCHER
     extension_max_count: int = 1
+    extension_requesters: tuple[str, ...] = (R.HANDLER, R.DEPUTY_HEAD, R.PRINCIPAL_HEAD)
     no_extension: bool = False  # an emergency under a preset that excludes them
     close_needs_follow_up: bool = False
     publish_consent: bool = True
@@ -59,6 +60,10 @@ class Situation:
     has_open_case: bool = False
     archive_ready: bool = False
     rated_this_round: bool = False
+    rating_window_over: bool = False
+    redo_left: bool = False  # a bad rating may still send it back (R7.2, LN only: CZ allows none)
+    may_settle: bool = False  # the preset lists cases closed without assigning again (CZ 第九条(六))
+    marked_false: bool = False
 
     def live_post(self, unit_id) -> Post | None:
         """The unit's assignment it is still working on."""
@@ -161,6 +166,8 @@ def _report_decision(actor, post, s):
 
 
 def _extension(actor, post, s):
+    if actor.role not in s.extension_requesters:
+        return Refusal("延期申请须经本单位分管负责同志签批，请由分管负责同志提出。", 403)
     if s.no_extension:
         return Refusal("突发类事项不能申请延期。")
     if post.due_date is not None and s.today > post.due_date:
@@ -256,7 +263,21 @@ def _archive(actor, s):
 
 
 def _rate(actor, s):
-    return Refusal("本次答复已经评价过，评价提交后不能修改。") if s.rated_this_round else None
+    if s.rated_this_round:
+        return Refusal("本次答复已经评价过，评价提交后不能修改。")
+    return Refusal("评价期限已过，不能再评价。") if s.rating_window_over else None
+
+
+def _redo(actor, s):
+    return _rate(actor, s) or (None if s.redo_left else Refusal("本次评价不再发回重办。"))
+
+
+def _settle(actor, s):
+    return None if s.may_settle else Refusal("本市办法未规定不再交办转办的情形。")
+
+
+def _mark_false(actor, s):
+    return Refusal("该诉求已被认定为虚假或恶意诉求。") if s.marked_false else None
 
 
 _CHECKS = {
@@ -264,5 +285,6 @@ _CHECKS = {
     A.DECIDE_CO_RETURN: _pending_co_return, A.DECIDE_EXTENSION: _decide_extension,
     A.RECORD_FOLLOW_UP: _follow_up, A.ANSWER_SUPERVISION: _answer_case, A.CLOSE_SUPERVISION: _close_case,
     A.OPEN_SUPERVISION: _open_case, A.PUBLISH: _publish, A.WITHHOLD: _withhold, A.HIDE: _hide,
-    A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate,
+    A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate, A.OPEN_REDO: _redo, A.SETTLE: _settle,
+    A.MARK_FALSE: _mark_false,
 }

@@ -16,6 +16,7 @@ from .warnings import LEVEL_ORDER, WarningLevel
 PRESETS = ("chizhou", "longnan")
 CHANNEL_LEVELS = ("national", "provincial", "city")
 PROPOSAL_TRIGGERS = ("overdue", "unsatisfied_after_redo", "instruction", "cluster")
+UNIT_ROLES = ("handler", "deputy_head", "principal_head")
 CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
 
 
@@ -66,17 +67,22 @@ class Policy:
     extension_max_days: int
     extension_notifies_citizen: bool
     extension_excludes_emergencies: bool
+    extension_requesters: tuple[str, ...]  # who in the unit signs the application (CZ: 分管负责同志)
     return_window_workdays: int
     redo_window_workdays: int
     redo_max_rounds: int
     ratings: tuple[Choice, ...]
     redo_ratings: tuple[str, ...]
     signoff_role_by_level: dict[str, str]
-    follow_up_required: bool
+    follow_up_required: bool  # the office records a visit before 办结
+    follow_up_in_reply: bool  # CZ 第九条(七): the unit visits and notes it in the result it submits
+    settle_reasons: tuple[Choice, ...]  # CZ 第九条(六) second paragraph: closed without assigning again
+    rating_window_days: int  # calendar days after the citizen is told within which a rating counts
     remind_before_workdays: int
     supervision_workdays: int
     supervision_reasons: tuple[Choice, ...]
     supervision_methods: tuple[Choice, ...]
+    supervision_finish_workdays: dict[str, int]  # method → working days to finish; others: the date set
     warning_levels: tuple[WarningLevel, ...]
     redaction: Style
     assessment_weights: Weights
@@ -145,6 +151,7 @@ def _build(name: str, raw: dict) -> Policy:
         extension_max_days=ext["max_days"],
         extension_notifies_citizen=ext["notifies_citizen"],
         extension_excludes_emergencies=ext["excludes_emergencies"],
+        extension_requesters=tuple(ext.get("requested_by", UNIT_ROLES)),
         return_window_workdays=raw["return"]["window_workdays"],
         redo_window_workdays=redo["window_workdays"],
         redo_max_rounds=redo["max_rounds"],
@@ -152,10 +159,14 @@ def _build(name: str, raw: dict) -> Policy:
         redo_ratings=tuple(redo["ratings"]),
         signoff_role_by_level=dict(raw["signoff"]),
         follow_up_required=raw["follow_up"]["required"],
+        follow_up_in_reply=raw["follow_up"].get("in_reply", False),
+        settle_reasons=_choices(raw["scope"].get("settle", [])),
+        rating_window_days=raw["rating"]["window_days"],
         remind_before_workdays=raw["reminders"]["before_workdays"],
         supervision_workdays=sup["workdays"],
         supervision_reasons=_choices(sup["reasons"]),
         supervision_methods=_choices(sup["methods"]),
+        supervision_finish_workdays=dict(sup.get("finish_workdays", {})),
         warning_levels=levels,
         redaction=Style(name=raw["redaction"]["name"], address=raw["redaction"]["address"]),
         assessment_weights=Weights(on_time=rating["on_time_weight"], satisfaction=rating["satisfaction_weight"],

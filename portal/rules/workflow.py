@@ -62,6 +62,8 @@ class Action(StrEnum):
     RATE = "rate"
     OPEN_REDO = "open_redo"
     CLOSE = "close"
+    SETTLE = "settle"
+    MARK_FALSE = "mark_false"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
     PUBLISH = "publish"
@@ -109,6 +111,9 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (S.CLOSED, A.OPEN_REDO): (S.ASSIGNED, frozenset({R.CITIZEN})),
     (S.ANSWERED, A.CLOSE): (S.CLOSED, frozenset({R.REVIEWER})),  # only when follow-up is not required
     (S.VISITED, A.CLOSE): (S.CLOSED, frozenset({R.REVIEWER})),
+    # CZ 第九条(六) second paragraph: the office explains and does not assign the matter again.
+    (S.TO_ASSIGN, A.SETTLE): (S.CLOSED, frozenset({R.DISPATCHER})),
+    (S.REVIEW, A.SETTLE): (S.CLOSED, frozenset({R.REVIEWER})),
     (S.CLOSED, A.ARCHIVE): (S.ARCHIVED, frozenset({R.DISPATCHER, R.ADMIN})),
     **_loop(A.REQUEST_CO_RETURN, UNIT, HANDLING),
     **_loop(A.DECIDE_CO_RETURN, {R.DISPATCHER}, HANDLING),
@@ -126,6 +131,7 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     **_loop(A.WITHHOLD, {R.REVIEWER}, PUBLISHABLE),
     **_loop(A.HIDE, {R.REVIEWER}, PUBLISHABLE),
     **_loop(A.RECORD_INSTRUCTION, {R.DISPATCHER, R.SUPERVISOR}, OPEN),
+    **_loop(A.MARK_FALSE, {R.DISPATCHER, R.SUPERVISOR}, (*OPEN, S.REJECTED, S.CLOSED, S.ARCHIVED)),
     **_loop(A.OPEN_SUPERVISION, {R.SUPERVISOR}, SUPERVISABLE),
     **_loop(A.ANSWER_SUPERVISION, UNIT, SUPERVISABLE),
     **_loop(A.CLOSE_SUPERVISION, {R.SUPERVISOR}, SUPERVISABLE),
@@ -159,7 +165,8 @@ ACTION_LABELS = {
     A.SUBMIT_REPLY: "提交答复",
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
-    A.CLOSE: "办结", A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
+    A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
+    A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",
 }

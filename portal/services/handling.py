@@ -58,7 +58,8 @@ def decide_report(message: Message, *, actor, investigate: bool, note: str, vers
     assignment.report_decision = "investigate" if investigate else "decline"
     assignment.report_decided_at = clock.now()
     if investigate and rule.close_counts_from_decision:
-        set_period(assignment, clock.today(), rule.close)
+        # A late decision never moves the close date past decision + close working days from assignment.
+        set_period(assignment, min(clock.today(), assignment.decision_due or clock.today()), rule.close)
         assignment.counted_workdays = rule.close
     move(message, Action.DECIDE_REPORT, actor=actor, investigate=investigate,
          note=require_text(note, "决定说明"), due_date=assignment.due_date)
@@ -135,7 +136,8 @@ def explain_delay(message: Message, *, actor, text: str, version: int | None = N
 
 def submit_reply(message: Message, *, actor, handled_on: date, result: str, basis: str, contact_note: str,
                  handler_name: str, handler_phone: str, body: str, investigation: str | None = None,
-                 not_investigated_reason: str = "", kind: str = "answer", version: int | None = None) -> Reply:
+                 not_investigated_reason: str = "", kind: str = "answer", visit_note: str = "",
+                 legal_reviewer: str = "", legal_opinion: str = "", version: int | None = None) -> Reply:
     """The lead unit's reply, sent to sign-off inside the unit (R6.1–R6.3)."""
     check_version(message, version)
     require(actor, Action.SUBMIT_REPLY, message)
@@ -146,10 +148,12 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
     if handled_on is None:
         raise DomainError("请填写办理时间。")
     _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason)
+    visit_note, legal = _visit_and_legal_review(message, kind, visit_note, legal_reviewer, legal_opinion)
     reply = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
                   round=message.redo_round, kind=kind, state="submitted", handled_on=handled_on,
                   investigation=investigation, not_investigated_reason=not_investigated_reason.strip(),
-                  author_id=actor.id, **fields)
+                  visit_note=visit_note, legal_reviewer=legal[0], legal_opinion=legal[1], author_id=actor.id,
+                  **fields)
     db.session.add(reply)
     flush()
     _attach_unclaimed(message, assignment.unit_id, reply)
@@ -170,6 +174,8 @@ def sign_off(message: Message, *, actor, approve: bool, note: str = "", version:
     signoff = SignOff(reply_id=reply.id, signer_id=actor.id, signer_role=actor.role, approved=approve, note=note)
     db.session.add(signoff)
     reply.state = "signed" if approve else "refused"
+    if approve:  # submitted to the office: the unit's clock stops until the office decides (R3.5)
+        assignment.submitted_on = clock.today()
     action = Action.SIGN_OFF if approve else Action.REFUSE_SIGN_OFF
     move(message, action, actor=actor, unit=assignment.unit.name, note=note)
     commit()
@@ -233,6 +239,19 @@ def _check_reply_preconditions(message, assignment, kind, investigation, not_inv
             require_text(not_investigated_reason, "不予调查处理的理由和法律依据")
         else:
             raise DomainError("投诉举报类事项须说明是否调查处理。")
+
+
+def _visit_and_legal_review(message, kind, visit_note, reviewer, opinion) -> tuple[str, tuple[str, str]]:
+    """CZ 第九条(七): the unit's visit is noted in the result it submits (unless the citizen left no
+    contact); 第九条(五): a legal review, where the unit needs one, names its reviewer and opinion."""
+    visit_note = (visit_note or "").strip()
+    has_contact = bool(message.petitioner and message.petitioner.has_contact)
+    if policy().follow_up_in_reply and kind == "answer" and has_contact and not visit_note:
+        raise DomainError("请填写回访诉求人的情况（办结后须回访诉求人并在办理结果中注明）。")
+    reviewer, opinion = (reviewer or "").strip(), (opinion or "").strip()
+    if bool(reviewer) != bool(opinion):
+        raise DomainError("法制审核须同时填写审核人和审核意见。")
+    return visit_note, (reviewer, opinion)
 
 
 def _unclaimed(message, unit_id) -> list[Attachment]:

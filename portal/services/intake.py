@@ -141,3 +141,15 @@ def _new_tracking_no() -> str:
         candidate = f"{prefix}{secrets.randbelow(10**6):06d}"
         if not db.session.scalar(select(Message.id).where(Message.tracking_no == candidate)):
             return candidate
+
+
+def mark_false(message: Message, *, actor, reason: str, referred_to_police: bool = False,
+               version: int | None = None) -> None:
+    """R9.6 (LN, the second 第二十七条): the office finds a petition false or malicious, with its reason;
+    it may be referred to the police. The petition leaves the public figures; the mark is recorded."""
+    check_version(message, version)
+    require(actor, Action.MARK_FALSE, message)
+    message.false_report_reason = require_text(reason, "认定理由")
+    move(message, Action.MARK_FALSE, actor=actor, reason=message.false_report_reason,
+         referred_to_police=referred_to_police)
+    commit()

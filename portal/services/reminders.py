@@ -107,29 +107,40 @@ def _remind(assignment, today, staff, outbox, report) -> None:
 
 
 def _warn(assignment, today, staff, existing, outbox, report) -> None:
-    if today <= assignment.due_date:
+    """Each deadline the unit has missed is overdue (R3.1): the close deadline, and a contact or 举报
+    decision deadline still unmet, each with its own warnings."""
+    _warn_for(assignment, assignment.due_date, "办结", today, staff, existing, outbox, report)
+    if assignment.contact_due and assignment.first_contact_at is None and assignment.message.petitioner \
+            and assignment.message.petitioner.has_contact:
+        _warn_for(assignment, assignment.contact_due, "与诉求人沟通", today, staff, existing, outbox, report)
+    if assignment.decision_due and not assignment.report_decision:
+        _warn_for(assignment, assignment.decision_due, "作出是否受理的决定", today, staff, existing, outbox, report)
+
+
+def _warn_for(assignment, due, what, today, staff, existing, outbox, report) -> None:
+    if today <= due:
         return
-    overdue = workdays_between(assignment.due_date, today)
+    overdue = workdays_between(due, today)
     message = assignment.message
     reached = levels_reached(overdue, policy().warning_levels, explained=bool(assignment.delay_explanation))
     for level in reached:
-        if (assignment.id, assignment.due_date, level.level) in existing:
+        if (assignment.id, due, level.level) in existing:
             continue
         db.session.add(OverdueWarning(assignment_id=assignment.id, unit_id=assignment.unit_id,
-                                      message_id=message.id, level=level.level, due_date=assignment.due_date,
+                                      message_id=message.id, level=level.level, due_date=due,
                                       overdue_workdays=overdue, points=level.points, raised_on=today))
-        existing.add((assignment.id, assignment.due_date, level.level))
+        existing.add((assignment.id, due, level.level))
         report.warnings[level.level] += 1
         report.points += level.points
         record(message, "warning", actor=SYSTEM, level=level.level, unit=assignment.unit.name,
-               overdue_workdays=overdue, points=level.points, action=level.action)
+               overdue_workdays=overdue, points=level.points, action=level.action, deadline=what)
         text = (f"{LEVEL_LABELS[level.level]}：{assignment.unit.name}办理的留言（{message.tracking_no}）"
-                f"已超期{overdue}个工作日（期限{date_cn(assignment.due_date)}），{level.action}。")
+                f"{what}已超期{overdue}个工作日（期限{date_cn(due)}），{level.action}。")
         recipients = staff[None if level.notify == Role.SUPERVISOR else assignment.unit_id][level.notify]
         for user in recipients:
-            outbox.add(f"warning:{level.level}:{assignment.id}:{assignment.due_date}:{user.id}", user, message, text)
+            outbox.add(f"warning:{level.level}:{assignment.id}:{due}:{user.id}", user, message, text)
         if level.level == "inspection":
-            outbox.add_email(f"inspection:{assignment.id}:{assignment.due_date}",
+            outbox.add_email(f"inspection:{assignment.id}:{due}",
                              current_app.config["INSPECTION_OFFICE_EMAIL"], "市政府督查室", message,
                              f"转办督查：留言 {message.tracking_no}", text)
 

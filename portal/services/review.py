@@ -5,7 +5,8 @@ from .. import clock
 from ..extensions import db
 from ..models import FollowUp, RedoRound, Review
 from ..rules.workflow import Action
-from .common import check_version, commit, move, require, require_text
+from .common import DomainError, check_version, commit, move, policy, require, require_text, workdays_between
+from .deadlines import set_period
 from .handling import latest_reply
 from .outbox import notify_petitioner
 
@@ -39,7 +40,9 @@ def send_back(message, *, actor, reasons: str, version: int | None = None) -> Re
                     reasons=require_text(reasons, "退回理由"))
     db.session.add(review)
     reply.state = "sent_back"
-    move(message, Action.SEND_BACK, actor=actor, reasons=review.reasons)
+    lead = message.lead_in_force()
+    _give_back_time_left(lead)
+    move(message, Action.SEND_BACK, actor=actor, reasons=review.reasons, due_date=lead.due_date)
     commit()
     return review
 
@@ -78,6 +81,25 @@ def close(message, *, actor, version: int | None = None) -> None:
     commit()
 
 
+def settle(message, *, actor, reason: str, explanation: str, version: int | None = None) -> None:
+    """CZ 第九条(六) second paragraph: the unit has done its duty, the matter is in arbitration or the courts,
+    or it runs against policy — the office explains to the citizen and does not assign it again."""
+    check_version(message, version)
+    require(actor, Action.SETTLE, message)
+    choice = next((c for c in policy().settle_reasons if c.code == reason), None)
+    if choice is None:
+        raise DomainError("请选择不再交办转办的情形。")
+    explanation = require_text(explanation, "向诉求人的解释说明")
+    now = clock.now()
+    for assignment in message.active_assignments():
+        assignment.state, assignment.finished_at = "done", now
+    message.closed_at = now
+    move(message, Action.SETTLE, actor=actor, reason=choice.text, explanation=explanation)
+    notify_petitioner(message, f"settled:{message.id}",
+                      f"您的留言（{message.tracking_no}）已办结：{choice.text}。{explanation}")
+    commit()
+
+
 def archive(message, *, actor, version: int | None = None) -> None:
     """归档 keeps the assignment notice, reply and sign-off records (CZ 第九条(八)); refuse if any is missing."""
     check_version(message, version)
@@ -85,6 +107,15 @@ def archive(message, *, actor, version: int | None = None) -> None:
     message.archived_at = clock.now()
     move(message, Action.ARCHIVE, actor=actor)
     commit()
+
+
+def _give_back_time_left(lead) -> None:
+    """R3.5: the office's review time is not the unit's. A reply submitted in time comes back with the
+    working days the unit had left when it submitted; a late one keeps its (passed) deadline."""
+    if lead.submitted_on is None or lead.submitted_on > lead.due_date:
+        return
+    set_period(lead, clock.today(), workdays_between(lead.submitted_on, lead.due_date))
+    lead.submitted_on = None
 
 
 def _close_redo_round(message, resolution: str) -> None:
