@@ -11,10 +11,11 @@ from .normalize import narrow
 
 NUM = r"[0-9一二三四五六七八九十百零〇两]+"
 PLACE = r"[\u4e00-\u9fa5A-Za-z0-9]"
-BUILDING = rf"{NUM}(?:号楼|号栋|栋|幢|座|号院)"
+BUILDING = rf"{NUM}(?:号楼|号栋|栋|幢)"
 UNIT = rf"{NUM}单元"
 FLOOR = rf"{NUM}(?:楼|层)"
-ROOM = rf"{NUM}(?:室|号房|房|号|户)"
+NOT_A_ROOM = r"[\d年月日元米万个条次号%.多余户人名辆套层间平]"  # 2018年, 700多户, 184户: counts and dates
+ROOM = rf"(?:{NUM}(?:室|号房|房|号|户)|\d{{3,4}}(?!{NOT_A_ROOM}))"  # 1704室, or a bare 1704 after a building
 FLAT = rf"(?:{BUILDING})?(?:{UNIT})?(?:{FLOOR})?(?:{ROOM})?"
 ROAD = r"(?:路|街|巷|弄|大道|大街|胡同|里)"
 ESTATE = r"(?:小区|花园|家园|新村|公寓|大厦|社区|山庄|公馆|华庭|名园|苑|府|城|广场|园|庭|村|院|湾|郡|居)"
@@ -22,11 +23,12 @@ ADDRESS = re.compile(
     # 芙蓉路128号5栋2单元301室, 天府大道一段8号, 人民路三段12号附8号
     rf"{PLACE}{{0,12}}?{ROAD}(?:{NUM}段)?{NUM}号(?!出口|口|线|站|地铁){FLAT}"
     # 融科东南海25栋1704室, 锦绣华庭10栋, 麓山名园13-5-104, 某小区34楼32号, 茶场村五组
-    rf"|{PLACE}{{2,12}}?(?:{BUILDING}(?:{UNIT})?(?:{FLOOR})?(?:{ROOM})?"
+    rf"|{PLACE}{{2,12}}?(?:{ESTATE}{BUILDING}(?:{UNIT})?(?:{FLOOR})?(?:{ROOM})?"
+    rf"|(?:{BUILDING}|{NUM}座)(?:{UNIT}(?:{FLOOR})?(?:{ROOM})?|{FLOOR}(?:{ROOM})?|{ROOM})"
     rf"|\d{{1,3}}-\d{{1,3}}-\d{{1,4}}(?![\d-])"
     rf"|{FLOOR}{ROOM}"
     rf"|{ESTATE}{NUM}(?:组|室|号)"
-    rf"|(?:小区|公寓|大厦|花园|家园|新村|社区|名园)\d{{3,4}}(?![\d年月日元号])(?:室|房)?)"
+    rf"|(?:小区|公寓|大厦|花园|家园|新村|社区|名园)\d{{3,4}}(?!{NOT_A_ROOM})(?:室|房)?)"
     # 5栋2单元301室 with no estate named
     rf"|{BUILDING}{UNIT}{ROOM}")
 # Words the address pattern may take in before the place itself (it starts as early as it can).

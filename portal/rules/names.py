@@ -31,14 +31,20 @@ COMPOUND = tuple(
 # Surnames far more often an ordinary word (和 and, 向 towards, 于 at …): a name only after a strong cue.
 WORDLIKE = set("和向于管纪项商武房司时平从都能国文东公空后红相万家山通双全有年爱言福法来过代敬战原占续补"
                "银展种智干经计谈危支应宣富乌巴弓牧车伊秋宁暴祖幸印宿怀索咸能苍闻劳扶通别充习鱼容古终居步满"
-               "广越隆融冷那简须丰相益师红水云花凤元明成强路高林石松井谷山双东利")
+               "广越隆融冷那简须丰相益师红水云花凤元明成强路高林石松井谷山双东利却")
+# jieba's statistical person names: only the common surnames (艾弗瑞, 杜路花 are a school and a road).
+COMMON_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+                      "丁任沈姚卢姜崔钟谭陆汪范石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
+                      "武戴莫孔汤常温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+                      "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓")
 SURNAMES = set(BAIJIAXING)
-STRONG_CUES = tuple("我叫 名叫 叫做 姓名 户名 签名 收款人 联系人 本人 举报人 投诉人 反映人 申请人 当事人 署名 落款"
-                    .split())
-CUES = STRONG_CUES + tuple((
+STRONG_CUES = tuple("我叫 名叫 叫做 姓名 户名 签名 收款人 署名 落款".split())
+# After these the name is taken whatever jieba makes of it, but a word-like surname (本人于…) is no name.
+NAMING_CUES = tuple("本人 联系人 举报人 投诉人 反映人 申请人 当事人".split())
+CUES = STRONG_CUES + NAMING_CUES + tuple((
     "我是 业主 村民 居民 家长 学生 患者 老人 委托人 代理人 母亲 父亲 儿子 女儿 丈夫 老公 老婆 妻子 爱人 "
     "邻居 同事 员工 租户 房东 中介 老板 司机 师傅 经办人 承办人 负责人 包工头 工头 朋友 同学 哥哥 姐姐 弟弟 "
-    "妹妹 舅舅 叔叔 阿姨 岳父 岳母 公公 婆婆 孩子 小孩 外婆 外公 奶奶 爷爷 侄子 女婿 媳妇 销售 置业顾问 "
+    "妹妹 舅舅 叔叔 阿姨 岳父 岳母 公公 婆婆 孩子 小孩 外婆 外公 奶奶 爷爷 侄子 女婿 媳妇 销售 销售经理 置业顾问 "
     "业务员 客户经理 法人 法定代表人 承包人 施工方 债务人 欠款人 借款人 租客 楼上 楼下 对门 隔壁 老师 班主任"
 ).split())
 TITLES = tuple((
@@ -64,8 +70,9 @@ TITLED = re.compile(rf"({HAN}{{2,4}}?)(?:{TITLE_PATTERN})")
 
 def names(text: str) -> Iterable[tuple[int, int]]:
     for m in CUED.finditer(text):
-        strong = m.group("cue") in STRONG_CUES
-        if (span := _cued_name(text, m.start("name"), m.group("name"), strong=strong)) is not None:
+        cue = m.group("cue")
+        span = _cued_name(text, m.start("name"), m.group("name"), strong=cue in STRONG_CUES, naming=cue in NAMING_CUES)
+        if span is not None:
             yield span
     for m in TITLED.finditer(text):
         if (span := _titled_name(text, m.group(1), m.end(1))) is not None and _starts_a_word(text, span[0]):
@@ -78,9 +85,10 @@ def names(text: str) -> Iterable[tuple[int, int]]:
         offset += len(word)
 
 
-def _cued_name(text: str, start: int, candidate: str, *, strong: bool) -> tuple[int, int] | None:
+def _cued_name(text: str, start: int, candidate: str, *, strong: bool, naming: bool) -> tuple[int, int] | None:
     name = _name_at(candidate, strong=strong)
-    if not name or _opens_with_common_word(name, strong=strong):
+    compound = name is not None and name.startswith(COMPOUND)
+    if not name or (not compound and _opens_with_common_word(name, strong=True)):
         return None
     name = _trim_given(text, start, name)
     end = start + len(name)
@@ -141,8 +149,9 @@ def _titled_name(text: str, word: str, end: int) -> tuple[int, int] | None:
 def _looks_like_found_name(word: str) -> bool:
     """A person's name that jieba found by its statistics: three characters, a surname first, not a
     dictionary word (许可证, 麻将馆 are tagged as names too), not a doubled verb (查一查)."""
-    return (len(word) == 3 and _name_at(word) == word and not rjieba.has_word(word) and word[1] != "一"
-            and word[-1] not in PLACE_ENDINGS and word[1] not in ENDS_NAME and not _opens_with_common_word(word))
+    return (len(word) == 3 and word[0] in COMMON_SURNAMES and _name_at(word) == word and not rjieba.has_word(word)
+            and word[1] != "一" and word[-1] not in PLACE_ENDINGS and word[1] not in ENDS_NAME
+            and not _opens_with_common_word(word))
 
 
 def _opens_with_common_word(candidate: str, *, strong: bool = False) -> bool:

@@ -86,8 +86,9 @@ def _own_email(text: str, flat: str, value: str) -> Iterable[Span]:
 
 # --- officials acting in office, kept in a unit's reply ------------------------------------------
 
-OFFICIAL_BEFORE = re.compile(r"(?:经办人|承办人|办理人|工作人员|联系人|承办单位|办公电话|联系电话|咨询电话|值班电话|"
-                             r"服务电话|单位电话|热线|座机)[^。；;！!？?\n]{0,16}$")
+# A phone after 联系电话 alone may be anyone's; after a handler's name or 办公电话 it is the unit's.
+OFFICIAL_BEFORE = re.compile(r"(?:经办人|承办人|办理人|工作人员|联系人|承办单位|办公电话|咨询电话|值班电话|服务电话|"
+                             r"单位电话|热线)[^。；;！!？?\n]{0,16}$")
 OFFICIAL_AFTER = re.compile(r"^(?:同志)?(?:局长|副局长|科长|副科长|主任|副主任|书记|副书记|所长|队长|站长|处长|院长|"
                             r"校长|镇长|乡长|区长|县长|市长|村支书|支书|组长|股长|经办人|干事|专员|民警|警官)")
 PRIVATE_BEFORE = re.compile(r"(?:诉求人|来电人|反映人|投诉人|举报人|网民|市民|业主|您|邻居|先生|女士|住户|居民|房东)"
