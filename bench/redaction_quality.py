@@ -34,12 +34,10 @@ def evaluate(samples, *, count_real=True):
         for label in sample.labels:
             if label.type == "keep":
                 continue
-            key = (label.type, getattr(label, "form", ""))
-            labelled[label.type] += 1
-            labelled[key] += 1
+            keys = [label.type] + ([(label.type, label.form)] if getattr(label, "form", "") else [])
+            labelled.update(keys)
             if any(s.type == label.type and s.start <= label.start and s.end >= label.end for s in spans):
-                found[label.type] += 1
-                found[key] += 1
+                found.update(keys)
         for span in spans:
             detected[span.type] += 1
             if any(label.type == span.type and span.start < label.end and label.start < span.end
