@@ -277,7 +277,8 @@ def _kinds():
               for form, make in ADDRESS_FORMS.items()]
     cues = ("户名", "邻居", "爱人", "丈夫", "妻子", "我叫", "本人", "签名：", "联系人：", "收款人", "业主", "房东",
             "中介", "我是", "老公", "包工头", "销售经理")
-    for form in ("common surname", "rare surname", "compound surname"):
+    for form in ("common surname", "common surname", "common surname", "rare surname", "rare surname",
+                 "compound surname", "compound surname"):  # names weigh more: the hardest kind
         kinds.append(("name", form, (lambda f: lambda rng: _name(rng, f))(form),
                       tuple(f"{cue}{{v}}{after}" for cue in cues for after in ("，", "多次反映无果。", "说"))
                       + ("{v}先生说物业不作为。", "我和{v}女士一起去问过。")))

@@ -86,7 +86,7 @@ def names(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _cued_name(text: str, start: int, candidate: str, *, strong: bool, naming: bool) -> tuple[int, int] | None:
-    name = _name_at(candidate, strong=strong)
+    name = _name_at(candidate, strong=strong) or _tagged_name(candidate)
     compound = name is not None and name.startswith(COMPOUND)
     if not name or (not compound and _opens_with_common_word(name, strong=True)):
         return None
@@ -101,6 +101,14 @@ def _cued_name(text: str, start: int, candidate: str, *, strong: bool, naming: b
 def _unit_follows(text: str, end: int) -> bool:
     """王家村, 陈克明面条: what follows makes the words a place or a brand, even after a cue."""
     return any(text.startswith(word, end) for word in NOT_AFTER)
+
+
+def _tagged_name(candidate: str) -> str | None:
+    """A word-like surname after a cue is a name when jieba reads a person's name there (索泽丽, 师天浩)."""
+    if candidate[:1] not in SURNAMES:
+        return None
+    word, tag = rjieba.tag(candidate)[0]
+    return candidate[:3] if tag.startswith("nr") and len(word) >= 2 else None
 
 
 def _name_at(candidate: str, *, strong: bool = False) -> str | None:

@@ -75,13 +75,18 @@ def own_details(text: str, details: Iterable[str]) -> Iterable[Span]:
 
 
 def _own_email(text: str, flat: str, value: str) -> Iterable[Span]:
+    spans = set()
     for m in EMAIL.finditer(narrow(text)):
-        spelled = re.sub(r"\s*[\[(（{]?\s*\bat\b\s*[\])）}]?\s*", "@", m.group().lower())
+        spelled = AT_WORD.sub("@", m.group().lower())
         spelled = re.sub(r"\s*[\[(]?\s*\bdot\b\s*[\])]?\s*|\s", lambda d: "." if "dot" in d.group() else "", spelled)
-        if spelled.replace(" ", "") == value:
-            yield Span(m.start(), m.end(), "petitioner", m.group())
+        if spelled == value:
+            spans.add(Span(m.start(), m.end(), "petitioner", text[m.start():m.end()]))
     for m in re.finditer(re.escape(value), flat):
-        yield Span(m.start(), m.end(), "petitioner", text[m.start():m.end()])
+        spans.add(Span(m.start(), m.end(), "petitioner", text[m.start():m.end()]))
+    return without_overlaps(list(spans))
+
+
+AT_WORD = re.compile(r"\s*[\[(（{]\s*at\s*[\])）}]\s*|\s+at\s+|\s*@\s*", re.IGNORECASE)
 
 
 # --- officials acting in office, kept in a unit's reply ------------------------------------------
@@ -141,8 +146,8 @@ def masked(span: Span, style: Style) -> str:
     if span.type == "name" or (span.type == "petitioner" and not re.search(r"\d|@", text)):
         return text[:1] + ("某" if style.name == "surname_mou" else "*" * (len(text) - 1))
     if span.type == "email":
-        local, at, domain = re.split(r"(@|\s*[\[(（{]?\s*\bat\b\s*[\])）}]?\s*)", narrow(text), maxsplit=1) + ["", ""]
-        return f"{local[:1]}***{at}{domain}"
+        at = AT_WORD.search(narrow(text))
+        return f"{text[:1]}***{text[at.start():]}" if at else "***"
     if span.type in ("qq", "wechat"):
         return _keep_ends(text, 1, 1)
     if span.type == "plate":
