@@ -27,7 +27,7 @@ ADDRESS = re.compile(
     rf"|(?:{BUILDING}|{NUM}座)(?:{UNIT}(?:{FLOOR})?(?:{ROOM})?|{FLOOR}(?:{ROOM})?|{ROOM})"
     rf"|\d{{1,3}}-\d{{1,3}}-\d{{1,4}}(?![\d-])"
     rf"|{FLOOR}{ROOM}"
-    rf"|{ESTATE}{NUM}(?:组|室|号)"
+    rf"|{ESTATE}{NUM}(?:组|室|号)(?:{NUM}号)?"
     rf"|(?:小区|公寓|大厦|花园|家园|新村|社区|名园)\d{{3,4}}(?!{NOT_A_ROOM})(?:室|房)?)"
     # 5栋2单元301室 with no estate named
     rf"|{BUILDING}{UNIT}{ROOM}")
@@ -38,6 +38,17 @@ DASHED = re.compile(r"\d{1,3}-\d{1,3}")
 
 
 def addresses(text: str) -> Iterable[tuple[int, int]]:
+    """One span per address: 芙蓉路128号 and the 锦绣华庭10栋301室 written right after it are one."""
+    merged: list[list[int]] = []
+    for start, end in _parts(text):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(end, merged[-1][1])
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _parts(text: str) -> Iterable[tuple[int, int]]:
     flat = narrow(text)
     for m in ADDRESS.finditer(flat):
         lead = PLACE_START.match(m.group())

@@ -124,7 +124,7 @@ DOT = r"(?:\s*\.\s*|\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
 EMAIL = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._%+\-]*{AT}[A-Za-z0-9\-]+(?:{DOT}[A-Za-z0-9\-]+)*{DOT}[A-Za-z]{{2,6}}"
                    rf"(?![A-Za-z])")
 PLATE_TAIL = r"[A-HJ-NP-Za-hj-np-z0-9]"
-PLATE = re.compile(rf"[{PROVINCES}][A-Za-z][\s·・.\-]?(?:{PLATE_TAIL}{{5,6}}|{PLATE_TAIL}{{4}}[学警港澳挂])"
+PLATE = re.compile(rf"[{PROVINCES}] ?[A-Za-z][\s·・.\-]?(?:{PLATE_TAIL}{{5,6}}|{PLATE_TAIL}{{4}}[学警港澳挂])"
                    rf"(?![A-Za-z0-9])")
 
 
