@@ -45,7 +45,7 @@ def luhn_ok(number: str) -> bool:
 
 def classify(number: str, before: str) -> str | None:
     """The kind of a canonical number, or None for a number that identifies nobody."""
-    if NOT_PERSONAL.search(before):
+    if NOT_PERSONAL.search(before) or "0000000" in number:  # 0731-0000-00000000: the data's own placeholder
         return None
     if number[-1] in "Xx":
         return "id_number" if len(number) == 18 and _id18(number, before) else None
@@ -111,10 +111,14 @@ WECHAT = re.compile(r"(?i)(?<![A-Za-z])(?:微信|weixin|wechat|vx|v信|wx|威信
                     r"[\s:是为]{0,3}([A-Za-z][A-Za-z0-9_\-]{5,19}|\d{5,11})(?![A-Za-z0-9_])")
 
 
-def messaging_ids(view: Canonical) -> Iterable[tuple[int, int, str]]:
+def messaging_ids(text: str, view: Canonical) -> Iterable[tuple[int, int, str]]:
+    """Numbers on the digits view (扣扣 123 456 789), ids with letters as written (b4_31r)."""
     for pattern, kind in ((QQ, "qq"), (WECHAT, "wechat")):
         for m in pattern.finditer(view.text):
             yield (*view.span(m.start(1), m.end(1)), kind)
+    for m in WECHAT.finditer(narrow(text)):
+        if not m.group(1).isdigit():
+            yield m.start(1), m.end(1), "wechat"
 
 
 # --- emails and plates, on the narrow text (same offsets) -------------------------------------

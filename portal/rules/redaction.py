@@ -45,7 +45,7 @@ class Style:
 
 def _found(text: str) -> Iterable[Span]:
     view = digits_view(text)
-    for start, end, kind in [*numbers(text, view), *messaging_ids(view), *emails_and_plates(text)]:
+    for start, end, kind in [*numbers(text, view), *messaging_ids(text, view), *emails_and_plates(text)]:
         yield Span(start, end, kind, text[start:end])
     for start, end in addresses(text):
         yield Span(start, end, "address", text[start:end])
