@@ -32,7 +32,8 @@ ADDRESS = re.compile(
     # 5栋2单元301室 with no estate named
     rf"|{BUILDING}{UNIT}{ROOM}")
 # Words the address pattern may take in before the place itself (it starts as early as it can).
-LEADS = "我们是|我是|就在|居住在|居住|擅自将|位于|地址为|地址是|地址|家住|住在|住址|在|于|住"
+LEADS = ("我们是|我是|本人是|就在|居住在|居住|擅自将|位于|地址为|地址是|地址|家住|住在|住址|举报|投诉|走访|缴纳|作为|"
+         "受到|购买的|购买|发生在|您系|系|对|将|在|于|住")
 PLACE_START = re.compile(rf"^(?:.{{0,10}}(?:{LEADS}))?(?:在|到|于|的|将|住|是)*")
 DASHED = re.compile(r"\d{1,3}-\d{1,3}")
 

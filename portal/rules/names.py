@@ -61,6 +61,9 @@ NOT_AFTER = tuple((
 ).split())
 PLACE_ENDINGS = set("区县市镇乡村路街巷省州湖山桥江河苑园府城站港湾塘坪阁楼岭冲坡岗洲溪垸铺堡屯寨庄店坝沟营集"
                     "垄坳峪洼滩渡口井")
+# Ordinary words jieba's dictionary tags as person names.
+NOT_NAMES = set("顾问 许可 文明 方便 江水 万一 常规 金融 包括 车位 夏天 冬天 孩子 熊孩子 时间 向前 向上 向下 于是 "
+                "管理 安全 安静 白天 石头 钱款 房东 房子 邱某 曾某 王某 李某 张某".split())
 # Characters that end a name rather than continue it: 孙涛也…, 王强和…, 李明说….
 ENDS_NAME = set("也和的在说是等向到了与及对被把从都还就又要多次曾已将跟同给让为于")
 HAN = r"[\u4e00-\u9fa5]"
@@ -86,6 +89,8 @@ def names(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _cued_name(text: str, start: int, candidate: str, *, strong: bool, naming: bool) -> tuple[int, int] | None:
+    if any(candidate.startswith(title, 1) for title in TITLES):
+        return None  # 王先生: a surname and a title names nobody
     name = _name_at(candidate, strong=strong) or _tagged_name(candidate)
     compound = name is not None and name.startswith(COMPOUND)
     if not name or (not compound and _opens_with_common_word(name, strong=True)):
@@ -165,12 +170,20 @@ def _looks_like_found_name(word: str) -> bool:
 def _opens_with_common_word(candidate: str, *, strong: bool = False) -> bool:
     """车辆停, 尚未验, 殷切希: the first two characters are an ordinary word, not a surname and a name."""
     head = candidate[:2]
+    if head in NOT_NAMES or candidate in NOT_NAMES or _is_unit_word(candidate):
+        return True
     if not strong and candidate[1:2] in ENDS_NAME:
         return True
     if len(candidate) > 2 and candidate[1:2] in "某":
         return False
     tagged = rjieba.tag(head)
     return len(tagged) == 1 and rjieba.has_word(head) and not tagged[0][1].startswith("nr")
+
+
+def _is_unit_word(word: str) -> bool:
+    """党支部, 农信社: a dictionary word for a body or an abbreviation, not a person."""
+    tagged = rjieba.tag(word)
+    return len(tagged) == 1 and rjieba.has_word(word) and tagged[0][1] in ("j", "nt", "n", "ns", "nz", "v", "vn")
 
 
 def _trim_given(text: str, start: int, name: str) -> str:
