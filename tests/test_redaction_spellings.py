@@ -49,6 +49,9 @@ def found(text, **kwargs):
     ("家住麓山名园13-5-104。", [("address", "麓山名园13-5-104")]),
     ("住在阳光小区34楼32号。", [("address", "阳光小区34楼32号")]),
     ("地址天府大道一段8号。", [("address", "天府大道一段8号")]),
+    ("我家在3004，楼上天天吵。", [("address", "3004")]),
+    ("我住在梅溪湖街道金茂悦5栋。", [("address", "梅溪湖街道金茂悦5栋")]),
+    ("联系方式：壹叁捌壹贰叁肆伍陆柒捌。", [("phone", "壹叁捌壹贰叁肆伍陆柒捌")]),
 ])
 def test_every_spelling_of_a_number(text, expected):
     assert found(text) == expected

@@ -27,14 +27,17 @@ ADDRESS = re.compile(
     rf"|(?:{BUILDING}|{NUM}座)(?:{UNIT}(?:{FLOOR})?(?:{ROOM})?|{FLOOR}(?:{ROOM})?|{ROOM})"
     rf"|\d{{1,3}}-\d{{1,3}}-\d{{1,4}}(?![\d-])"
     rf"|{FLOOR}{ROOM}"
-    rf"|{ESTATE}{NUM}(?:组|室|号)(?:{NUM}号)?"
+    rf"|{ESTATE}{NUM}(?:组|室|号|房)(?:{NUM}号)?"
     rf"|(?:小区|公寓|大厦|花园|家园|新村|社区|名园)\d{{3,4}}(?!{NOT_A_ROOM})(?:室|房)?)"
+    # after 住在/家住/地址: a building alone (住在金茂悦5栋), or a bare room (我家在3004, 万科城3004房)
+    rf"|(?:住在|家在|家住|住址|地址)[:：是为]?(?:{PLACE}{{0,14}}?{BUILDING}(?:{UNIT})?(?:{FLOOR})?(?:{ROOM})?|{PLACE}{{0,10}}?\d{{3,4}}(?!{NOT_A_ROOM})"
+    rf"(?:室|房|号)?)"
     # 5栋2单元301室 with no estate named
     rf"|{BUILDING}{UNIT}{ROOM}")
 # Words the address pattern may take in before the place itself (it starts as early as it can).
 LEADS = ("我们是|我是|本人是|就在|居住在|居住|擅自将|位于|地址为|地址是|地址|家住|住在|住址|举报|投诉|走访|缴纳|作为|"
          "受到|购买的|购买|发生在|您系|系|对|将|在|于|住")
-PLACE_START = re.compile(rf"^(?:.{{0,10}}(?:{LEADS}))?(?:在|到|于|的|将|住|是)*")
+PLACE_START = re.compile(rf"^(?:.{{0,10}}(?:{LEADS}))?(?:在|到|于|的|将|住|是|：|:)*")
 DASHED = re.compile(r"\d{1,3}-\d{1,3}")
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 # Full-width ASCII (！ to ～) and the ideographic space; every dash-like character becomes "-".
 WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 WIDTH |= {ord(dash): ord("-") for dash in "－—–‐‑﹣−―"}
-NUMERALS = str.maketrans("〇零一幺二两三四五六七八九", "0011223456789")
-NUMERAL = "0-9〇零一幺二两三四五六七八九"
+NUMERALS = str.maketrans("〇零一幺二两三四五六七八九壹贰叁肆伍陆柒捌玖", "0011223456789123456789")
+NUMERAL = "0-9〇零一幺二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 SEPARATOR = r"[ \t\r\n.\-·•・()/\[\]_]"
 # A run of at least five numerals, separators allowed between them: 一三八 一二三四 五六七八.
 NUMERAL_RUN = re.compile(rf"[{NUMERAL}](?:{SEPARATOR}{{0,3}}[{NUMERAL}]){{4,}}")
