@@ -151,11 +151,11 @@ def import_xlsx(file: Path, channel, columns, dry_run, limit, consent_to_publish
 
 @click.command("rotate-data-key")
 def rotate_data_key():
-    """Encrypt every petitioner's details with a new key, then drop the old keys."""
+    """Encrypt every petitioner's details and the outbox's recipients with a new key, then drop the old keys."""
     from flask import current_app
 
     from . import crypto
-    from .models import Petitioner
+    from .models import Notification, Petitioner
 
     if os.environ.get("WENZHENG_DATA_KEYS"):
         raise click.ClickException(
@@ -168,6 +168,8 @@ def rotate_data_key():
     crypto.configure([new, *old])
     with click.progressbar(length=db.session.query(Petitioner).count(), label="重新加密诉求人信息") as bar:
         count = crypto.rotate_rows(Petitioner.__table__, progress=bar.update)
+    with click.progressbar(length=db.session.query(Notification).count(), label="重新加密通知收件人") as bar:
+        crypto.rotate_rows(Notification.__table__, progress=bar.update)  # encrypted too: it names the recipients
     db.session.commit()
     crypto.write_key_file(path, [new])
     crypto.configure([new])

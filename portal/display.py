@@ -38,6 +38,14 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 
+def mask_contact(value: str) -> str:
+    """A phone as 138****5678, an email as z***@example.com: staff pages never show the whole."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return mask_phone(value) if value else ""
+
+
 def atom_time(value: datetime | None) -> str:
     """RFC 3339 in UTC, as Atom wants."""
     return (value or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -85,7 +93,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(workdays_left_label)
     app.add_template_filter(atom_time)
 
-    for mask in (mask_name, mask_phone):
+    for mask in (mask_name, mask_phone, mask_contact):
         app.add_template_filter(mask)
 
     @app.context_processor

@@ -5,8 +5,9 @@ from sqlalchemy import text
 
 from portal import crypto
 from portal.extensions import db
-from portal.models import Petitioner
+from portal.models import Notification, Petitioner
 from portal.rules.workflow import Role
+from portal.services import outbox
 from tests.factories import assigned, submit
 
 
@@ -34,6 +35,8 @@ def test_rotating_the_key_re_encrypts_every_row_and_drops_the_old_key(app, city,
     crypto.configure(old_keys)
     message, _ = submit(phone="13912345678")
     before = raw_petitioner(message.id).phone
+    note = outbox.queue("rotation", channel="sms", recipient="13912345678", name="张三", body="通知", message=message)
+    db.session.commit()
     result = app.test_cli_runner().invoke(args=["rotate-data-key"])
     assert result.exit_code == 0 and "重新加密 1 位" in result.output
     new_keys = crypto.load_keys(tmp_path)
@@ -42,6 +45,7 @@ def test_rotating_the_key_re_encrypts_every_row_and_drops_the_old_key(app, city,
     assert after != before
     db.session.expire_all()
     assert db.session.get(Petitioner, message.petitioner.id).phone == "13912345678"
+    assert db.session.get(Notification, note.id).recipient == "13912345678"  # the outbox is re-encrypted too
     crypto.configure([old_keys[0]])
     try:
         crypto.decrypt(after)

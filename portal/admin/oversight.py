@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import clock
+from ..display import mask_contact, mask_name
 from ..extensions import db
 from ..htmx import render
 from ..models import Message, Notification, Unit
@@ -126,5 +127,5 @@ def resend(note_id: int):
         outbox.resend(note, actor=current_user)
     except DomainError as exc:
         return outbox_page(error=str(exc), status=exc.status_code)
-    flash(f"已重新排队发送给{note.recipient_name or note.recipient}的通知。")
+    flash(f"已重新排队发送给{mask_name(note.recipient_name) or mask_contact(note.recipient)}的通知。")
     return redirect(url_for("admin.outbox_page", status="pending"))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import Encrypted
 from ..extensions import db
 from .base import fk, utcnow
 
@@ -143,8 +144,9 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(10))  # sms / email
-    recipient: Mapped[str] = mapped_column(String(200))
-    recipient_name: Mapped[str] = mapped_column(String(100), default="")
+    # Encrypted at rest like the petitioner's details (portal/crypto.py): the outbox holds their phone and name.
+    recipient: Mapped[str] = mapped_column(Encrypted)
+    recipient_name: Mapped[str] = mapped_column(Encrypted, default="")
     subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[int | None] = fk("message.id", nullable=True, ondelete="SET NULL")

@@ -93,5 +93,5 @@ def resend(note: Notification, *, actor) -> None:
     if note.status != "failed":
         raise DomainError("只有发送失败的通知可以重发。")
     note.status, note.attempts, note.next_attempt_at = "pending", 0, None
-    record(note.message, "resend_notification", actor=actor, notification=note.id, recipient=note.recipient_name)
+    record(note.message, "resend_notification", actor=actor, notification=note.id)  # the id, never the person
     commit()

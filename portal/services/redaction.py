@@ -48,7 +48,8 @@ def propose(message: Message, *, unmask: set[tuple[str, int, int]] = frozenset()
     spans, public = {}, {}
     for field, text in texts.items():
         found = redaction.detect(text, petitioner=petitioner_details(message),
-                                 rules=[(r.pattern, r.is_regex) for r in rules])
+                                 rules=[(r.pattern, r.is_regex) for r in rules],
+                                 keep_officials=style.keep_officials and field == "reply")
         for span in found:
             if span.type == "rule":
                 rule = next(r for r in rules if re.fullmatch(r.pattern if r.is_regex else re.escape(r.pattern),
@@ -63,9 +64,11 @@ def propose(message: Message, *, unmask: set[tuple[str, int, int]] = frozenset()
 
 
 def check_public_text(message: Message, texts: dict[str, str]) -> None:
-    """The last line of defence: the petitioner's own details never reach a public version."""
+    """The last line of defence: the petitioner's own details never reach a public version, in any
+    spelling (the comparison is between canonical forms: widths, Chinese numerals, separators)."""
+    details = petitioner_details(message)
     for field, text in texts.items():
-        leaks = [s for s in redaction.detect(text, petitioner=petitioner_details(message)) if s.type == "petitioner"]
+        leaks = list(redaction.own_details(text, details))
         if leaks:
             raise DomainError(f"公开的{FIELD_LABELS[field]}中仍有诉求人本人的信息（{leaks[0].text[:1]}…），"
                               "请隐去后再发布。")
