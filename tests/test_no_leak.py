@@ -141,7 +141,7 @@ def published_adversarial(city):
         db.session.commit()
         proposal = review.propose(message)  # a hurried reviewer accepts every proposal
         publication.publish(message, actor=city.user(Role.REVIEWER), subject=proposal.public["subject"],
-                            body=proposal.public["body"], reply_text=proposal.public["reply"], reply_unit="住建局")
+                            body=proposal.public["body"], reply_text=proposal.public["reply"])
         messages.append(message)
     return messages
 

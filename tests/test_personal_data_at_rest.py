@@ -55,7 +55,7 @@ def _run_the_scenario(client, city, snapshots: list | None = None) -> Message:
     answer(city, message, "2026-11-06")
     proposal = review.propose(message)
     publication.publish(message, actor=city.user(Role.REVIEWER), subject=proposal.public["subject"],
-                        body=proposal.public["body"], reply_text=proposal.public["reply"], reply_unit="住建局")
+                        body=proposal.public["body"], reply_text=proposal.public["reply"])
     with on("2026-11-09"):
         rating.rate(message, level="satisfied")
         outbox.deliver()

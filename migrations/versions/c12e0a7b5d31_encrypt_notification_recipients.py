@@ -13,7 +13,7 @@ from portal import crypto
 
 # revision identifiers, used by Alembic.
 revision = 'c12e0a7b5d31'
-down_revision = 'a37b6801c6e0'
+down_revision = 'd13f0c1e2a77'
 branch_labels = None
 depends_on = None
 
