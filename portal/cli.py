@@ -18,7 +18,8 @@ from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx):
+    for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx,
+                    api_key):
         app.cli.add_command(command)
 
 
@@ -270,3 +271,34 @@ def calendar_add_workdays(start: str, n: int):
         click.echo("注意：该期限为暂定——所跨年份的官方放假安排尚未录入。")
 
 
+
+
+@click.group("api-key")
+def api_key():
+    """Keys of the Open311 API's clients."""
+
+
+@api_key.command("create")
+@click.argument("client")
+def api_key_create(client: str):
+    """Issue a key for CLIENT and print it (only its hash is kept)."""
+    from .services import api_keys
+
+    try:
+        _, key = api_keys.issue_key(client, actor=SYSTEM)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(key)
+
+
+@api_key.command("revoke")
+@click.argument("client")
+def api_key_revoke(client: str):
+    """Revoke every active key of CLIENT."""
+    from .models import ApiKey
+    from .services import api_keys
+
+    keys = db.session.scalars(select(ApiKey).where(ApiKey.client == client, ApiKey.revoked_at.is_(None))).all()
+    for item in keys:
+        api_keys.revoke_key(item.id, actor=SYSTEM)
+    click.echo(f"已撤销 {len(keys)} 个密钥。")

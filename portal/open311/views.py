@@ -100,8 +100,17 @@ def token(token: str, fmt: str):
     return respond(fmt, "service_requests", [item])
 
 
-@bp.route("/<path:anything>", methods=["GET", "POST"])
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(anything: str):
+    """Anything else, in the spec's error format (the app's error pages are HTML)."""
+    adapter = current_app.url_map.bind("localhost")
+    for method in ("GET", "POST"):
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "open311.not_found":
+            raise ApiError(405, f"{request.path} 不支持 {request.method} 请求。")
     raise ApiError(404, f"没有这个资源：{anything}（支持 .json 和 .xml）")
 
 
