@@ -26,4 +26,4 @@ def queue_navigation():
     return {"queues": queues_for(current_user), "counts": LazyCounts(current_user), "count_cap": COUNT_CAP}
 
 
-from . import api_clients, auth, inbox, messages, oversight, reports, review, settings  # noqa: E402,F401
+from . import api_clients, auth, inbox, messages, oversight, reports, review, routing, settings  # noqa: E402,F401
