@@ -61,8 +61,11 @@ def seed_demo(if_empty: bool, archive: Path | None):
 
 def _load_archive(path: Path) -> None:
     from .demo import archive as demo_archive
+    from .routing import store
     from .services.importing import read_rows
 
+    if store.model_or_train() is not None:  # the archive's topics come from the routing classifier
+        click.echo(f"分类模型：{store.model_path()}")
     rows = read_rows(path)
     with click.progressbar(length=2 * len(rows), label=f"导入并公开 {path.name}") as bar:
         report = demo_archive.load(path.stem, rows, progress=bar.update)
