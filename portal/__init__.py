@@ -32,10 +32,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .cli import register_commands
     from .errors import register_error_pages
+    from .open311 import bp as open311_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(open311_bp)
     register_commands(app)
     login_manager.user_loader(_load_user)
     register_error_pages(app)

@@ -18,7 +18,8 @@ from .services.common import load_calendar
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx):
+    for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx,
+                    api_key, routing):
         app.cli.add_command(command)
 
 
@@ -60,8 +61,11 @@ def seed_demo(if_empty: bool, archive: Path | None):
 
 def _load_archive(path: Path) -> None:
     from .demo import archive as demo_archive
+    from .routing import store
     from .services.importing import read_rows
 
+    if store.model_or_train() is not None:  # the archive's topics come from the routing classifier
+        click.echo(f"分类模型：{store.model_path()}")
     rows = read_rows(path)
     with click.progressbar(length=2 * len(rows), label=f"导入并公开 {path.name}") as bar:
         report = demo_archive.load(path.stem, rows, progress=bar.update)
@@ -268,3 +272,91 @@ def calendar_add_workdays(start: str, n: int):
         click.echo("注意：该期限为暂定——所跨年份的官方放假安排尚未录入。")
 
 
+
+
+@click.group("api-key")
+def api_key():
+    """Keys of the Open311 API's clients."""
+
+
+@api_key.command("create")
+@click.argument("client")
+def api_key_create(client: str):
+    """Issue a key for CLIENT and print it (only its hash is kept)."""
+    from .services import api_keys
+
+    try:
+        _, key = api_keys.issue_key(client, actor=SYSTEM)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(key)
+
+
+@api_key.command("revoke")
+@click.argument("client")
+def api_key_revoke(client: str):
+    """Revoke every active key of CLIENT."""
+    from .models import ApiKey
+    from .services import api_keys
+
+    keys = db.session.scalars(select(ApiKey).where(ApiKey.client == client, ApiKey.revoked_at.is_(None))).all()
+    for item in keys:
+        api_keys.revoke_key(item.id, actor=SYSTEM)
+    click.echo(f"已撤销 {len(keys)} 个密钥。")
+
+
+@click.group("routing")
+def routing():
+    """The topic classifier behind the routing suggestions."""
+
+
+@routing.command("train")
+@click.option("--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="附件2 格式的已标注文件（留言主题、留言详情、一级分类/一级标签）；默认用共享数据中的两份标注数据")
+@click.option("--no-database", is_flag=True, help="不使用本平台已交办留言的领域")
+@click.option("--if-missing", is_flag=True, help="已有模型时什么也不做")
+def routing_train(files: tuple[Path, ...], no_database: bool, if_missing: bool):
+    """Train on the labelled files and the office's own decisions; save the model under instance/."""
+    from .routing import store
+    from .services.importing import read_rows
+
+    if if_missing and store.current_model() is not None:
+        click.echo(f"模型已存在：{store.model_path()}")
+        return
+    examples = ([e for path in files for e in store.examples_from_rows(read_rows(path))] if files
+                else store.labelled_examples())
+    office = [] if no_database else store.office_examples()
+    try:
+        model = store.train_and_save(examples + office)
+    except (ValueError, DomainError) as exc:
+        _fail(exc)
+    click.echo(f"已训练：{model.trained_on} 条（其中本平台交办 {len(office)} 条），用时 {model.seconds:.1f} 秒，"
+               f"保存于 {store.model_path()}")
+
+
+@routing.command("evaluate")
+@click.option("--train", "train_files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="训练文件（附件2 格式）")
+@click.option("--test", "test_files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="测试文件（附件2 格式）")
+def routing_evaluate(train_files: tuple[Path, ...], test_files: tuple[Path, ...]):
+    """Train on --train only, then print precision, recall and F1 per topic on --test and the macro-F1."""
+    from .routing.classifier import TopicModel, evaluate, examples_from_rows
+    from .services.importing import read_rows
+
+    def examples(paths):
+        return [e for path in paths for e in examples_from_rows(read_rows(path))]
+
+    try:
+        model = TopicModel.train(examples(train_files))
+        test = examples(test_files)
+        if not test:
+            raise ValueError("测试文件中没有已标注的留言。")
+        result = evaluate(model, test)
+    except (ValueError, DomainError) as exc:
+        _fail(exc)
+    click.echo(f"训练 {model.trained_on} 条，用时 {model.seconds:.1f} 秒；测试 {len(test)} 条")
+    click.echo(f"{'领域':<10}{'精确率':>8}{'召回率':>8}{'F1':>8}{'条数':>6}")
+    for topic, precision, recall, f1, support in result.rows:
+        click.echo(f"{topic:<10}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}{support:>6}")
+    click.echo(f"macro-F1 {result.macro_f1:.3f}")

@@ -37,6 +37,7 @@ def database_url(tmp_path_factory):
 def apps(database_url, tmp_path_factory):
     uploads = tmp_path_factory.mktemp("uploads")
     index = tmp_path_factory.mktemp("search_index")
+    routing_model = tmp_path_factory.mktemp("routing") / "topic_model.joblib"  # none until a test trains one
     made = {}
     for name in ("chizhou", "longnan"):
         made[name] = create_app({
@@ -46,6 +47,7 @@ def apps(database_url, tmp_path_factory):
             "QUERY_CODE_HASH": "pbkdf2:sha256:1000",
             "UPLOAD_DIR": str(uploads),
             "SEARCH_INDEX_DIR": str(index),
+            "ROUTING_MODEL": str(routing_model),
             "WTF_CSRF_ENABLED": False,
         })
     with made["longnan"].app_context():

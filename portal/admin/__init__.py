@@ -28,4 +28,4 @@ def queue_navigation():
             "may_open": lambda page: may_open(current_user, page)}
 
 
-from . import auth, inbox, messages, oversight, reports, review, settings  # noqa: E402,F401  (register the routes)
+from . import api_clients, auth, inbox, messages, oversight, reports, review, routing, settings  # noqa: E402,F401

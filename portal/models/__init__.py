@@ -1,4 +1,5 @@
 """The tables, one module per aggregate. Import from here."""
+from .api import ApiKey, ApiSubmission
 from .audit import Event, RateLimitHit
 from .calendar import CalendarDay, CalendarYear
 from .handling import (
@@ -20,6 +21,7 @@ from .messages import Assignment, Attachment, Message, Petitioner, PublicVersion
 from .people import UNIT_KINDS, Unit, User
 
 __all__ = [
+    "ApiKey", "ApiSubmission",
     "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
     "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",

@@ -22,14 +22,16 @@ LIMITS = {"subject": 200, "body": 5000, "name": 50, "topic": 40, "region": 100, 
 
 def submit_message(*, category: str, subject: str, body: str, name: str, phone: str, email: str = "",
                    address: str = "", topic: str = "", region: str = "", publish_consent: bool,
-                   consent: bool, actor=CITIZEN) -> tuple[Message, str]:
-    """A citizen's message from the web form (R1.2). Returns the message and its query code."""
+                   consent: bool, actor=CITIZEN, api_client: str = "") -> tuple[Message, str]:
+    """A citizen's message from the web form (R1.2), or sent by an Open311 client on the citizen's
+    behalf (``api_client``, recorded on the event). Returns the message and its query code."""
     if not consent:
         raise DomainError("请阅读并同意《留言须知》后再提交。")
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
                     address=address, topic=topic, region=region)
     message, code = new_message(fields, channel=policy().web_channel, publish_consent=publish_consent)
-    move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no)
+    via = {"api_client": api_client} if api_client else {}
+    move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no, **via)
     db.session.add(message)
     commit()
     return message, code
