@@ -52,7 +52,7 @@ def error_of(response, code: int) -> str:
 def published(city, subject="小区噪音扰民", topic="城乡建设"):
     message = answered(city, "2026-11-20", subject=subject)
     message.topic = topic
-    publish(city, message, reply_text="已责令施工单位停止夜间施工。", reply_unit="住建局")
+    publish(city, message, reply_text="已责令施工单位停止夜间施工。")
     return message
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c18a0b1d2e3f'
-down_revision = 'a37b6801c6e0'
+down_revision = 'c12e0a7b5d31'
 branch_labels = None
 depends_on = None
 
