@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
-from . import crypto, notify
+from . import crypto, notify, querystring, security
 from .extensions import csrf, db, login_manager, migrate
 from .rules.policy import load_policy
 
@@ -13,6 +13,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    querystring.install(app)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config_module.from_environment(instance))
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     login_manager.user_loader(_load_user)
     register_error_pages(app)
+    security.install(app)
     _register_template_helpers(app)
     return app
 
@@ -51,8 +53,15 @@ def _register_template_helpers(app: Flask) -> None:
     register(app)
 
 
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user whose current session token the cookie carries; an old cookie (after a logout,
+    a new password or 'sign out everywhere') finds nobody."""
+    import hmac
+
     from .models import User
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    user_id, _, token = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    if user is None or not user.active or not user.session_token:
+        return None
+    return user if hmac.compare_digest(token, user.session_token) else None

@@ -34,9 +34,11 @@ def from_environment(instance: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error in the log never carries the values (a name, a phone).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "WENZHENG_POLICY": policy,
         # Query codes are short and rate-limited; this cost keeps bulk imports fast.
+        "PASSWORD_HASH": os.environ.get("WENZHENG_PASSWORD_HASH", "scrypt"),
         "QUERY_CODE_HASH": os.environ.get("WENZHENG_QUERY_CODE_HASH", "pbkdf2:sha256:20000"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -48,7 +50,18 @@ def from_environment(instance: Path) -> dict:
         "TRACK_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_TRACK_LIMIT_PER_CLIENT", "10")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("WENZHENG_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("WENZHENG_LOGIN_LOCK_MINUTES", "15")),
+        # Failed tries from one client across all names in the same window (an office behind one address
+        # signs in many times a morning; only failures count): nobody can lock out every official.
+        "LOGIN_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_LOGIN_LIMIT_PER_CLIENT", "30")),
         "SESSION_COOKIE_SECURE": os.environ.get("WENZHENG_SECURE_COOKIES", "") == "1",
+        # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): nginx on the host.
+        "TRUSTED_PROXIES": os.environ.get("WENZHENG_TRUSTED_PROXIES", ""),
+        # The site's own address for feeds and links in mail, never taken from the Host header.
+        "PUBLIC_URL": os.environ.get("WENZHENG_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": os.environ.get("WENZHENG_REDIS_URL", ""),  # rate limits in Redis; the database otherwise
+        "STAFF_IDLE_MINUTES": int(os.environ.get("WENZHENG_STAFF_IDLE_MINUTES", "30")),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # attachments are limited to 10 MB; the form needs some room
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "INSPECTION_OFFICE_EMAIL": os.environ.get("WENZHENG_INSPECTION_EMAIL", "duchashi@example.gov.cn"),
         **_senders(),
     }

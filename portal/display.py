@@ -47,11 +47,6 @@ def mask_contact(value: str) -> str:
     return mask_phone(value) if value else ""
 
 
-def atom_time(value: datetime | None) -> str:
-    """RFC 3339 in UTC, as Atom wants."""
-    return (value or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def workdays_left_label(left: int) -> str:
     """'剩余3个工作日', '今日到期', '超期2个工作日'."""
     if left > 0:
@@ -92,7 +87,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(staff_label)
     app.add_template_filter(public_label)
     app.add_template_filter(workdays_left_label)
-    app.add_template_filter(atom_time)
 
     for mask in (mask_name, mask_phone, mask_contact):
         app.add_template_filter(mask)

@@ -65,17 +65,32 @@ def analysis_xlsx(report: AnalysisReport, city: str) -> bytes:
     return out.getvalue()
 
 
+# A cell starting with one of these is a formula to a spreadsheet (or becomes one when edited).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _sheet_rows(sheet, heading: list[str], rows: list[tuple]) -> None:
     sheet.append(heading)
     sheet["A1"].font = Font(bold=True, size=13)
     for row in rows:
         sheet.append(list(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            _as_text(cell)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column[1:]) if len(column) > 1 else 10
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, 2 * width))
+
+
+def _as_text(cell) -> None:
+    """Subjects, keywords and unit names come from citizens and staff: a text that looks like a formula
+    (``=HYPERLINK(...)``) is stored as text and marked with Excel's quote prefix, so it never runs."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def analysis_docx(report: AnalysisReport, city: str, office: str) -> bytes:

@@ -1,6 +1,7 @@
 """Senders that deliver the outbox: one per channel (sms, email), chosen by configuration.
 
-- log (the default on a laptop): writes the message to the application log and counts it sent;
+- log (the default on a laptop): writes that a message went (to a masked recipient) to the application
+  log and counts it sent;
 - smtp: email through the office's mail server (WENZHENG_SMTP_HOST …);
 - gateway: SMS through the government SMS platform's HTTP interface (WENZHENG_SMS_GATEWAY_URL):
   a JSON POST {"phone", "content", "sign"} with a bearer token; any answer but 2xx with
@@ -28,7 +29,17 @@ class Sender(Protocol):
 
 class LogSender:
     def send(self, recipient: str, body: str, *, subject: str = "", name: str = "") -> None:
-        log.info("notification to %s %s: %s %s", name, recipient, subject, body)
+        # Logs are read by more people than the outbox: no name, no full number or address, no text.
+        log.info("notification to %s: %s (%d characters)", _masked(recipient), subject or "sms", len(body))
+
+
+def _masked(recipient: str) -> str:
+    from .display import mask_phone
+
+    if "@" in recipient:
+        local, _, domain = recipient.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return mask_phone(recipient)
 
 
 class SmtpSender:

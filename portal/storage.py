@@ -2,6 +2,7 @@
 import secrets
 from pathlib import Path
 
+import filetype
 from flask import current_app
 
 from .models import Attachment
@@ -17,13 +18,18 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 MAX_BYTES = 10 * 1024 * 1024
+# Word 97 and Excel 97 files share one container; its signature is all the bytes tell.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_TYPES = {"application/msword", "application/vnd.ms-excel"}
 
 
 def save_upload(*, filename: str, content_type: str, data: bytes) -> Attachment:
-    if content_type not in ALLOWED_TYPES:
-        raise DomainError("附件类型不支持，请上传 PDF、图片、Word 或 Excel 文件。")
+    """Stored under the type the bytes show, whatever the browser declared (an HTML page named .png is refused)."""
     if not data:
         raise DomainError("附件是空文件。")
+    content_type = sniffed_type(data, declared=content_type)
+    if content_type not in ALLOWED_TYPES:
+        raise DomainError("附件类型不支持，请上传 PDF、图片、Word 或 Excel 文件。")
     if len(data) > MAX_BYTES:
         raise DomainError(f"附件超过{MAX_BYTES // 1024 // 1024}MB，请压缩后再上传。")
     key = secrets.token_hex(16) + ALLOWED_TYPES[content_type]
@@ -32,6 +38,12 @@ def save_upload(*, filename: str, content_type: str, data: bytes) -> Attachment:
     (folder / key).write_bytes(data)
     safe_name = Path(filename or "附件").name[:200]
     return Attachment(filename=safe_name, content_type=content_type, size=len(data), storage_key=key)
+
+
+def sniffed_type(data: bytes, *, declared: str) -> str | None:
+    if data.startswith(OLE_SIGNATURE) and declared in OLE_TYPES:
+        return declared
+    return filetype.guess_mime(data)
 
 
 def upload_path(attachment: Attachment) -> Path:

@@ -45,6 +45,7 @@ def apps(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WENZHENG_POLICY": name,
             "QUERY_CODE_HASH": "pbkdf2:sha256:1000",
+            "PASSWORD_HASH": "pbkdf2:sha256:1000",
             "UPLOAD_DIR": str(uploads),
             "SEARCH_INDEX_DIR": str(index),
             "ROUTING_MODEL": str(routing_model),

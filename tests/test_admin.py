@@ -18,7 +18,8 @@ def sign_in(client, user):
 
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user.id), True
+        session["_user_id"], session["_fresh"] = user.get_id(), True
+        session.pop("seen", None)  # a fresh sign-in: the idle clock starts again
     return client
 
 

@@ -1,10 +1,16 @@
 """The back office. Every route needs a signed-in member of staff; what each role may see and
 do is checked again in the services (a unit's people never reach another unit's messages)."""
-from flask import Blueprint, redirect, request, url_for
-from flask_login import current_user
+from datetime import datetime, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from .. import clock
+from ..htmx import is_htmx
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 OPEN_ENDPOINTS = {"admin.login"}
+BACKGROUND_ENDPOINTS = {"admin.counts"}  # polled by an open tab: no sign that someone is there
 
 
 @bp.before_request
@@ -12,8 +18,31 @@ def require_staff():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("admin.login", next=request.full_path))
+        return _to_login()
+    if _idle_too_long():
+        logout_user()
+        flash("长时间未操作，已自动退出，请重新登录。")
+        return _to_login()
+    if request.endpoint not in BACKGROUND_ENDPOINTS:
+        session["seen"] = clock.now().isoformat(timespec="seconds")
     return None
+
+
+def _to_login():
+    """The sign-in page; an htmx request (the counts' poll) sends the whole window there, not one region."""
+    target = url_for("admin.login", next=request.full_path)
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def _idle_too_long() -> bool:
+    """A staff session ends after WENZHENG_STAFF_IDLE_MINUTES without a request."""
+    try:
+        seen = datetime.fromisoformat(session.get("seen", ""))
+    except (TypeError, ValueError):
+        return False  # signed in before this rule: counted from now on
+    return clock.now() - seen > timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
 
 
 @bp.context_processor

@@ -1,13 +1,14 @@
 """Sign in (with lockout), sign out, change password."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from ..services import DomainError, accounts
+from .. import clock
+from ..services import DomainError, accounts, limits
 from . import bp
 
 
@@ -28,13 +29,20 @@ def login():
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form), 400 if request.method == "POST" else 200
     config = current_app.config
+    # Failures from one client across all names: one client cannot lock out every official by name.
+    client = {"kind": "login:ip", "value": request.remote_addr or "", "limit": config["LOGIN_LIMIT_PER_CLIENT"],
+              "per_seconds": config["LOGIN_LOCK_MINUTES"] * 60}
+    if limits.exhausted(**client):
+        return render_template("admin/login.html", form=form, error="登录失败次数过多，请稍后再试。"), 429
     try:
         user = accounts.authenticate(form.username.data, form.password.data,
                                      max_failures=config["LOGIN_MAX_FAILURES"],
                                      lock_minutes=config["LOGIN_LOCK_MINUTES"])
     except DomainError as exc:
+        limits.allow(**client)  # counts the failure
         return render_template("admin/login.html", form=form, error=str(exc)), exc.status_code
     login_user(user)
+    session["seen"] = clock.now().isoformat()
     return redirect(_safe_next(request.args.get("next")) or url_for("admin.inbox"))
 
 
@@ -56,7 +64,8 @@ def password():
                                  repeat=form.repeat.data)
     except DomainError as exc:
         return render_template("admin/password.html", form=form, error=str(exc)), exc.status_code
-    flash("密码已修改。")
+    login_user(current_user._get_current_object())  # the new token: other browsers are signed out, this one not
+    flash("密码已修改，其他设备上的登录已失效。")
     return redirect(url_for("admin.inbox"))
 
 
@@ -64,5 +73,7 @@ def _safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an open redirect."""
     if not target:
         return None
+    if any(ch in target for ch in "\r\n\\") or any(ord(ch) < 32 for ch in target):
+        return None  # no header splitting, and no "/\\evil.example" that browsers read as another host
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/admin") else None

@@ -9,7 +9,7 @@ from ..htmx import render
 from ..models import Message, Unit
 from ..queries import queues
 from ..queries.common import policy, workdays_between
-from ..querystring import date_args
+from ..querystring import MAX_ID, date_args, page_arg
 from ..rules.permissions import may_open
 from ..rules.warnings import LEVEL_LABELS, current_level
 from ..rules.workflow import CLOCK_RUNNING, LABELS, Status
@@ -28,10 +28,10 @@ def inbox():
         abort(404)
     filters, errors = _filters()
     sort, direction = request.args.get("sort", "received"), request.args.get("dir", "desc")
-    size = _int_arg("size", 20) if _int_arg("size", 20) in PAGE_SIZES else 20
-    number = max(1, _int_arg("page", 1))
-    cursor = (queues.Cursor.decode(request.args.get("after", ""), sort, forward=True)
-              or queues.Cursor.decode(request.args.get("before", ""), sort, forward=False)) if number > 1 else None
+    size = request.args.get("size", 20, type=int)
+    size = size if size in PAGE_SIZES else 20
+    number = page_arg(request.args)
+    cursor = _cursor(sort) if number > 1 else None
     rows, total, more = queues.page(current_user, key, filters, sort=sort, direction=direction, number=number,
                                     size=size, cursor=cursor)
     return render("admin/inbox.html", "table", status=400 if errors else 200, queues=available, queue=key,
@@ -71,11 +71,11 @@ def _units():
     return db.session.execute(select(Unit.id, Unit.name).where(Unit.kind != "platform").order_by(Unit.name)).all()
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
+def _cursor(sort: str) -> queues.Cursor | None:
+    """The row the page starts after or ends before; one naming an impossible id is no cursor."""
+    cursor = (queues.Cursor.decode(request.args.get("after", ""), sort, forward=True)
+              or queues.Cursor.decode(request.args.get("before", ""), sort, forward=False))
+    return cursor if cursor is not None and cursor.message_id <= MAX_ID else None
 
 
 def _filters() -> tuple[queues.TableFilters, list[str]]:
@@ -83,7 +83,7 @@ def _filters() -> tuple[queues.TableFilters, list[str]]:
     dates = date_args(args, errors)
     status = args.get("status", "") if args.get("status", "") in {s.value for s in Status} else ""
     warning = args.get("warning", "") if args.get("warning", "") in LEVEL_LABELS else ""
-    unit_id = _int_arg("unit", 0) or None
+    unit_id = args.get("unit", type=int) or None
     state = args.get("state", "")
     return queues.TableFilters(status=status, channel=args.get("channel", ""), category=args.get("category", ""),
                                open_only=state in ("open", "running"), running=state == "running",

@@ -14,6 +14,7 @@ from ..queries import proposals as proposals_query
 from ..queries.common import policy
 from ..queries.proposals import TRIGGER_LABELS
 from ..queries.queues import visible
+from ..querystring import page_arg
 from ..rules.periods import Period
 from ..rules.permissions import may_open
 from ..rules.warnings import LEVEL_LABELS
@@ -108,7 +109,7 @@ def proposals():
 def outbox_page(error: str | None = None, status: int = 200):
     _require("outbox")
     state = request.args.get("status", "")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg(request.args)
     query = select(Notification)
     if state in ("pending", "sent", "failed"):
         query = query.where(Notification.status == state)

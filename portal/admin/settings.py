@@ -9,6 +9,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import UNIT_KINDS, ReplyTemplate, Unit, User
+from ..querystring import page_arg, parse_date, year_arg
 from ..rules.permissions import may_open
 from ..rules.workflow import ROLE_LABELS
 from ..services import DomainError, accounts, templates
@@ -68,6 +69,8 @@ def user_change(user_id: int, change: str):
     try:
         if change == "unlock":
             accounts.unlock(user, actor=current_user)
+        elif change == "sign_out":
+            accounts.sign_out_everywhere(user, actor=current_user)
         elif change in ("enable", "disable"):
             accounts.set_active(user, change == "enable", actor=current_user)
         else:
@@ -108,12 +111,12 @@ def retire_template(template_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 def calendar():
     _admin_only()
-    year = request.args.get("year", type=int) or clock.today().year
+    year = year_arg(request.args, clock.today().year)
     if request.method == "POST":
         try:
-            day = date.fromisoformat(request.form.get("day", ""))
+            day = parse_date(request.form.get("day", ""))
         except ValueError:
-            flash("日期格式不正确，请写成 2027-10-01。")
+            flash("日期不正确，请写成 2027-10-01，年份在2000至2100之间。")
             return redirect(url_for("admin.calendar", year=year))
         calendar_service.set_day(day, is_workday=request.form.get("kind") == "workday",
                                  note=request.form.get("note", ""), actor=current_user)
@@ -139,7 +142,7 @@ def _months(year: int):
 
 
 AUDIT_KINDS = {"reveal_petitioner": "查看诉求人信息", "login_failed": "登录失败", "add_censor_rule": "新增隐去规则",
-               "set_user_active": "启用/停用账号", "": "全部操作"}
+               "set_user_active": "启用/停用账号", "sign_out_everywhere": "强制退出登录", "": "全部操作"}
 
 
 @bp.get("/audit")
@@ -152,7 +155,7 @@ def audit():
     from ..models import Event, Message
 
     kind = request.args.get("kind", "reveal_petitioner")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg(request.args)
     query = select(Event, Message.tracking_no).outerjoin(Message, Message.id == Event.message_id)
     if kind:
         query = query.where(Event.kind == kind)

@@ -1,6 +1,6 @@
 """The tables, one module per aggregate. Import from here."""
 from .api import ApiKey, ApiSubmission
-from .audit import Event, RateLimitHit
+from .audit import Event, RateLimitCounter
 from .calendar import CalendarDay, CalendarYear
 from .handling import (
     CensorRule,
@@ -24,6 +24,6 @@ __all__ = [
     "ApiKey", "ApiSubmission",
     "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
-    "PublicVersion", "RateLimitHit", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
+    "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
     "SignOff", "SupervisionCase", "Unit", "User",
 ]

@@ -1,7 +1,7 @@
 """The audit trail (全程可溯, CZ 第二条): one Event per action; also the message's timeline."""
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,10 +23,12 @@ class Event(db.Model):
     message = relationship("Message", back_populates="events")
 
 
-class RateLimitHit(db.Model):
-    """One attempt counted against a limit (web messages per client and phone, tracking tries);
-    kept in the database so that every worker sees the same counts."""
+class RateLimitCounter(db.Model):
+    """Attempts counted against a limit in one fixed window (web messages per client and phone,
+    tracking tries), kept in the database so that every worker and every host sees the same counts.
+    The key is a keyed hash: no phone number or address is stored."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,6 +1,8 @@
 """Units (承办单位) in their hierarchy, and the staff who sign in."""
+import secrets
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +43,11 @@ class Unit(db.Model):
         return f"<Unit {self.name}>"
 
 
+def password_hash_method() -> str:
+    """The configured way to hash passwords (the test suite makes it cheap)."""
+    return current_app.config.get("PASSWORD_HASH", "scrypt") if has_app_context() else "scrypt"
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
@@ -54,11 +61,20 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the session cookie: a new token signs out every browser (logout, new password, an admin).
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
 
     unit: Mapped[Unit | None] = relationship(back_populates="users")
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
+        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

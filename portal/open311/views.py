@@ -76,10 +76,10 @@ def create_request(fmt: str):
     if api_key is None:
         raise ApiError(403, "api_key 缺失、无效或已被撤销。")
     fields = _submission_fields(form)
-    if not limits.allow(f"write:api:{api_key.id}", limit=current_app.config["WRITE_LIMIT_PER_CLIENT"],
-                        per_seconds=3600) or not limits.allow(
-            f"write:phone:{fields['phone'].strip()}", limit=current_app.config["WRITE_LIMIT_PER_PHONE"],
-            per_seconds=3600):
+    config = current_app.config
+    if not (limits.allow("write:api", str(api_key.id), limit=config["WRITE_LIMIT_PER_CLIENT"], per_seconds=3600)
+            and limits.allow("write:phone", limits.canonical_phone(fields["phone"]),
+                             limit=config["WRITE_LIMIT_PER_PHONE"], per_seconds=3600)):
         raise ApiError(429, "提交过于频繁，请一小时后再试。")
     try:
         message, code, token = api_keys.submit_through_api(api_key, **fields)

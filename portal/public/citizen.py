@@ -23,9 +23,10 @@ def write():
     if form.homepage.data:
         return _write_page(form, 400, "提交未成功，请刷新页面后重新提交。")
     config = current_app.config
-    if not (limits.allow(f"write:ip:{request.remote_addr}", limit=config["WRITE_LIMIT_PER_CLIENT"], per_seconds=3600)
-            and limits.allow(f"write:phone:{form.phone.data.strip()}", limit=config["WRITE_LIMIT_PER_PHONE"],
-                             per_seconds=3600)):
+    if not (limits.allow("write:ip", request.remote_addr or "", limit=config["WRITE_LIMIT_PER_CLIENT"],
+                         per_seconds=3600)
+            and limits.allow("write:phone", limits.canonical_phone(form.phone.data),
+                             limit=config["WRITE_LIMIT_PER_PHONE"], per_seconds=3600)):
         return _write_page(form, 429, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
     try:
         message, code = intake.submit_message(
@@ -49,7 +50,7 @@ def track():
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("public/track.html", form=form), 400 if request.method == "POST" else 200
     limit = current_app.config["TRACK_LIMIT_PER_CLIENT"]
-    if not limits.allow(f"track:ip:{request.remote_addr}", limit=limit, per_seconds=900):
+    if not limits.allow("track:ip", request.remote_addr or "", limit=limit, per_seconds=900):
         return render_template("public/track.html", form=form, error="查询次数过多，请15分钟后再试。"), 429
     message = intake.find_by_tracking(form.tracking_no.data, form.query_code.data)
     if message is None:  # the same answer for an unknown number and a wrong code

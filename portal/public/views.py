@@ -9,9 +9,9 @@ from .. import clock, search
 from ..extensions import db
 from ..htmx import render
 from ..queries import projection
-from ..querystring import date_args
+from ..querystring import date_args, page_arg
 from ..services.common import policy
-from . import bp
+from . import bp, feeds
 from .forms import TOPICS
 
 PER_PAGE = 20
@@ -70,8 +70,9 @@ def feed(unit_id: int | None = None):
         if unit_name is None:
             abort(404)
     items = projection.latest_published(50, unit_id=unit_id)
-    body = render_template("public/feed.atom", items=items, unit_name=unit_name,
-                           self_url=url_for(request.endpoint, unit_id=unit_id, _external=True))
+    title = f"{policy().city}问政平台{' · ' + unit_name if unit_name else ''} · 最新公开答复"
+    body = feeds.atom(items, title=title, author=policy().office,
+                      self_path=url_for(request.endpoint, unit_id=unit_id))
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
@@ -88,21 +89,16 @@ def healthz():
 
 
 def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
+    return page_arg(request.args)
 
 
 def _list_filters() -> tuple[projection.ListFilters, list[str]]:
     """Filters from the query string; a malformed one is dropped and named in ``errors``."""
     args, errors = request.args, []
     dates = date_args(args, errors)
-    try:
-        unit_id = int(args["unit"]) if args.get("unit") else None
-    except ValueError:
+    unit_id = args.get("unit", type=int) if args.get("unit") else None
+    if args.get("unit") and unit_id is None:
         errors.append("单位选择不正确。")
-        unit_id = None
     codes = {c.code for c in policy().categories}, set(TOPICS), {c.code for c in policy().channels}
     picked = [args.get(name, "") if args.get(name, "") in allowed else ""
               for name, allowed in zip(("category", "topic", "channel"), codes, strict=True)]

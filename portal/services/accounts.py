@@ -1,11 +1,16 @@
 """Staff accounts."""
 import re
+import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Unit, User
+from ..models.people import password_hash_method
 from ..rules.workflow import UNIT, Role
+from . import limits
 from .common import DomainError, commit, flush, record
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,40}$")
@@ -38,19 +43,18 @@ class SignInRefused(DomainError):
 
 
 def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """The user for these credentials. Repeated failures lock the account for a while; the
-    message never says whether the user name exists."""
-    from datetime import timedelta
-
+    """The user for these credentials. Repeated failures lock the name for a while. An unknown name
+    answers the same messages, after the same password hash, as a known one: nothing tells them apart."""
     from .. import clock
-    from ..display import datetime_cn
 
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    name = username.strip().lower()[:80]
+    user = db.session.scalar(select(User).where(User.username == name))
     now = clock.now()
-    if user is not None and user.locked_until and user.locked_until > now:
-        raise SignInRefused(f"该账号因多次密码错误已被锁定，请于{datetime_cn(user.locked_until)}后再试，"
-                            "或联系系统管理员解锁。")
-    if user is None or not user.active or not user.check_password(password):
+    locked_until = _locked_until(user, name, max_failures=max_failures, lock_minutes=lock_minutes)
+    matches = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
+    if locked_until is not None:
+        raise SignInRefused(_locked_message(locked_until))
+    if user is None or not user.active or not matches:
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= max_failures:
@@ -59,15 +63,55 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
             commit()
         raise SignInRefused("用户名或密码不正确。")
     user.failed_logins, user.locked_until = 0, None
+    if not user.session_token:
+        user.rotate_session_token()
     record(None, "login", actor=user)
     commit()
     return user
 
 
+def _locked_until(user: User | None, name: str, *, max_failures: int, lock_minutes: int):
+    """When the lock on this name ends, or None. An unknown name is counted as a known one would be."""
+    from .. import clock
+
+    if user is not None:
+        return user.locked_until if user.locked_until and user.locked_until > clock.now() else None
+    seconds = lock_minutes * 60
+    if limits.allow("login:unknown", name, limit=max_failures, per_seconds=seconds):
+        return None
+    return limits.window_end(seconds)
+
+
+def _locked_message(until) -> str:
+    from ..display import datetime_cn
+
+    return f"该账号因多次密码错误已被锁定，请于{datetime_cn(until)}后再试，或联系系统管理员解锁。"
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made as passwords are, once per process and method."""
+    method = password_hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
 def sign_out(user: User) -> None:
+    """Signs this user out of every browser: the token the cookies carry changes."""
     if user.is_authenticated:
+        user.rotate_session_token()
         record(None, "logout", actor=user)
         commit()
+
+
+def sign_out_everywhere(user: User, *, actor) -> None:
+    """An admin ends every session of an account (a lost laptop, a captured cookie)."""
+    user.rotate_session_token()
+    record(None, "sign_out_everywhere", actor=actor, username=user.username)
+    commit()
 
 
 def change_password(user: User, *, current: str, new: str, repeat: str) -> None:

@@ -87,11 +87,18 @@ def reject(message: Message, *, actor, reason: str, guidance: str = "", version:
 def find_by_tracking(tracking_no: str, query_code: str) -> Message | None:
     """The message for a tracking number and its query code; None for either wrong."""
     message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no.strip().upper()))
-    if message is None or message.query_code_hash == NO_QUERY_CODE:
-        return None
-    if not check_password_hash(message.query_code_hash, query_code.strip().upper()):
-        return None
-    return message
+    known = message is not None and message.query_code_hash != NO_QUERY_CODE
+    # An unknown number costs the same hash as a known one: the time taken tells nothing.
+    matches = check_password_hash(message.query_code_hash if known else _dummy_hash(), query_code.strip().upper())
+    return message if known and matches else None
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["QUERY_CODE_HASH"]
+    cache = current_app.extensions.setdefault("wenzheng_dummy_hashes", {})
+    if method not in cache:
+        cache[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return cache[method]
 
 
 def _clean(**fields) -> dict:

@@ -1,11 +1,12 @@
 """Satisfaction ratings (R7.1) and the one redo round a first bad rating opens (R7.2)."""
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Rating, RedoRound
 from ..rules.workflow import Action
-from .common import CITIZEN, check_version, commit, flush, move, policy, require
+from .common import CITIZEN, Conflict, check_version, commit, flush, move, policy, require
 from .deadlines import set_period
 from .outbox import queue
 
@@ -19,13 +20,17 @@ def rate(message, *, level: str, comment: str = "", actor=CITIZEN, version: int 
     rules.rating_label(level)
     round_ = message.redo_round
     rating = Rating(message_id=message.id, round=round_, level=level, comment=(comment or "").strip()[:500])
-    db.session.add(rating)
-    if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
-        flush()
-        _open_redo(message, rating, actor=actor)
-    else:
-        move(message, Action.RATE, actor=actor, level=level, round=round_)
-    commit()
+    try:
+        db.session.add(rating)
+        if level in rules.redo_ratings and round_ < rules.redo_max_rounds:
+            flush()
+            _open_redo(message, rating, actor=actor)
+        else:
+            move(message, Action.RATE, actor=actor, level=level, round=round_)
+        commit()
+    except IntegrityError:  # the same rating sent twice at once (a double click): the first one stands
+        db.session.rollback()
+        raise Conflict("本次答复已经评价过，评价提交后不能修改。") from None
     return rating
 
 

@@ -67,13 +67,17 @@ def page(browser, request):
                                   timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused = []  # what the Content-Security-Policy blocked: htmx or a page's script would stop working
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], "the CSP blocked part of a page"
 
 
 def accessibility_problems(page) -> list[str]:
     """axe-core's serious and critical violations on the current page."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # evaluated by the browser's debugger, so the page's CSP does not apply
     violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
         .violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))""")
     return [f"{v['id']} ({v['impact']}, {v['nodes']}×): {v['help']}" for v in violations
