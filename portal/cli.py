@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Unit
-from .rules.warnings import LEVEL_LABELS
 from .rules.workdays import add_workdays
 from .rules.workflow import staff_label
 from .services import SYSTEM, DomainError, accounts, outbox, reminders
@@ -80,7 +79,9 @@ def _load_archive(path: Path) -> None:
 def tick(today: str | None):
     """Reminders, overdue warnings and deductions, overdue supervision. Safe to run repeatedly."""
     report = reminders.tick(_day(today) if today else None)
-    levels = "，".join(f"{LEVEL_LABELS[k]} {v}" for k, v in report.warnings.items()) or "无"
+    from .queries.common import policy
+
+    levels = "，".join(f"{policy().warning_label(k)} {v}" for k, v in report.warnings.items()) or "无"
     click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
                f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
                f"待发送通知 {report.notifications} 条。")

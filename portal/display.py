@@ -5,6 +5,7 @@ from flask import Flask, current_app
 
 from . import clock
 from .rules import states
+from .rules.policy import ADDRESSEES, DEDUCTION_RULES
 from .rules.warnings import LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
 
@@ -69,7 +70,7 @@ def event_details(event, policy) -> list[str]:
 
 def _detail(key: str, value, policy) -> str:
     if key == "level":
-        return LEVEL_LABELS.get(value) or _label(policy.ratings, value)
+        return policy.warning_label(value) if value in LEVEL_LABELS else _label(policy.ratings, value)
     if key == "reason":
         return _label((*policy.supervision_reasons, *policy.out_of_scope), value)
     if key == "days":
@@ -81,6 +82,14 @@ def _label(choices, code) -> str:
     return next((c.text for c in choices if c.code == code), str(code))
 
 
+def role_label_of(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+def rating_label_of(code: str) -> str:
+    return current_app.extensions["wenzheng_policy"].rating_label(code)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(date_cn)
     app.add_template_filter(datetime_cn)
@@ -90,6 +99,11 @@ def register(app: Flask) -> None:
 
     for mask in (mask_name, mask_phone, mask_contact):
         app.add_template_filter(mask)
+    app.add_template_filter(role_label_of)
+    app.add_template_global(role_label_of)
+    app.add_template_filter(rating_label_of)
+    app.add_template_global(DEDUCTION_RULES, "deduction_rules")
+    app.add_template_global(ADDRESSEES, "addressees")
 
     @app.context_processor
     def inject_policy():
@@ -97,6 +111,6 @@ def register(app: Flask) -> None:
         return {"policy": policy, "role_label": lambda role: ROLE_LABELS.get(role, role),
                 "channel_name": lambda code: policy.channel(code).name,
                 "category_label": policy.category_label, "event_label": lambda kind: EVENT_LABELS.get(kind, kind),
-                "level_label": lambda level: LEVEL_LABELS.get(level, level),
+                "level_label": policy.warning_label,
                 "event_details": lambda event: event_details(event, policy),
                 "state_label": lambda kind, value: states.label(STATE_KINDS[kind], value)}

@@ -63,7 +63,7 @@ def test_chizhou_has_one_warning_level_on_the_dashboard(city, policy_name):
     tick(date(2026, 11, 13))
     with on("2026-11-13"):
         figures = dashboard.figures(city.user(Role.SUPERVISOR))
-    assert [(f.label, f.count) for f in figures["warnings"]] == [("蓝色预警", 1)]
+    assert [(f.label, f.count) for f in figures["warnings"]] == [("超期督办", 1)]  # CZ 第九条(四): a notice
 
 
 def test_the_office_runs_the_scheduled_job_from_the_dashboard(client, city, overdue_city):

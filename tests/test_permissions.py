@@ -224,9 +224,11 @@ def test_pages_and_reveal_follow_the_rule_book(city):
     assert may_open(city.user(Role.DEPUTY_HEAD, "住建局"), "assessment")
     assert not may_open(city.user(Role.HANDLER, "住建局"), "assessment")
     unit_handler = city.user(Role.HANDLER, "住建局")
-    assert not may_reveal(unit_handler, about_unit_id=unit_handler.unit_id)
-    assert may_reveal(unit_handler, about_unit_id=None)
-    assert not may_reveal(city.user(Role.ADMIN), about_unit_id=None)
+    assert not may_reveal(unit_handler, frozenset({unit_handler.unit_id}))
+    assert not may_reveal(unit_handler, frozenset(), frozenset({unit_handler.id}))
+    assert may_reveal(unit_handler, frozenset({unit_handler.unit_id + 1000}), frozenset({unit_handler.id + 1000}))
+    assert may_reveal(unit_handler)
+    assert not may_reveal(city.user(Role.ADMIN))
 
 
 def test_merged_forms_are_decided_elsewhere():

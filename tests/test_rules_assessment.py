@@ -53,7 +53,7 @@ def test_periods(text, start, end, previous, label):
     assert (period.start, period.end, period.previous().key, period.label) == (start, end, previous, label)
 
 
-@pytest.mark.parametrize("text", ["", "2026", "2026-13", "2026-Q5", "11/2026", "2026-10-01"])
+@pytest.mark.parametrize("text", ["", "20266", "2026-13", "2026-Q5", "11/2026", "2026-10-01"])
 def test_a_malformed_period_is_refused_in_chinese(text):
     with pytest.raises(PeriodError, match="报告期应写作"):
         Period.parse(text)

@@ -73,4 +73,4 @@ def test_the_citizen_can_only_submit_and_rate():
 def test_allowed_actions_lists_the_forms_to_show():
     assert allowed_actions(S.REVIEW, R.REVIEWER) == [A.APPROVE_REPLY, A.SEND_BACK, A.SETTLE]
     assert allowed_actions(S.REVIEW, R.HANDLER) == [A.ANSWER_SUPERVISION]
-    assert allowed_actions(S.REVIEW, R.OPERATOR) == []
+    assert allowed_actions(S.REVIEW, R.OPERATOR) == [A.MARK_COMPLAINT]  # R9.2: marked at any time

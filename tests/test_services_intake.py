@@ -87,7 +87,7 @@ def test_accepting_may_correct_the_category_and_mark_an_emergency(city):
     intake.accept(message, actor=city.user(Role.DISPATCHER), category="help", is_emergency=True,
                   about_unit=city.units["住建局"])
     assert (message.status, message.category, message.is_emergency) == (Status.TO_ASSIGN, "help", True)
-    assert message.about_unit_id == city.units["住建局"].id
+    assert message.shielded_from() == (frozenset({city.units["住建局"].id}), frozenset())
 
 
 def test_every_action_writes_exactly_one_event_with_who_and_what(city):
@@ -97,3 +97,33 @@ def test_every_action_writes_exactly_one_event_with_who_and_what(city):
     assert [(e.kind, e.old_status, e.new_status, e.actor_role) for e in events] == [
         ("submit", None, "received", "citizen"), ("accept", "received", "to_assign", "operator")]
     assert events[1].actor_id == city.user(Role.OPERATOR).id
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou"])
+def test_cz_a_people_board_message_takes_the_level_of_the_leader_it_was_written_to(city, client):
+    """CZ 第一条 "人民网地方领导留言板…给省长或市长留言": to the mayor it is a city matter signed by the deputy
+    head; to the governor a provincial one signed by the principal head (第九条(五))."""
+    from datetime import datetime
+
+    from portal.services.common import policy
+    from tests.test_admin import sign_in
+
+    call = dict(actor=city.user(Role.OPERATOR), channel="people_board", call_time=datetime(2026, 11, 23, 9),
+                category="complaint", subject="小区噪音", body="夜间施工噪音扰民。", name="张三", phone="13812345678")
+    to_mayor, _ = intake.record_call(**call, addressee="mayor")
+    to_governor, _ = intake.record_call(**call, addressee="governor")
+    assert (to_mayor.channel_level, to_mayor.addressee, to_governor.channel_level) == ("city", "mayor", "provincial")
+    assert policy().signoff_role(to_mayor.channel_level) == Role.DEPUTY_HEAD
+    assert policy().signoff_role(to_governor.channel_level) == Role.PRINCIPAL_HEAD
+    with pytest.raises(DomainError, match="请选择人民网“地方领导留言”留言的对象（省长或市长）"):
+        intake.record_call(**call)
+    hotline, _ = intake.record_call(**{**call, "channel": "mayor_hotline"}, addressee="governor")
+    assert (hotline.channel_level, hotline.addressee) == ("city", None)  # other channels have no addressee
+
+    sign_in(client, city.user(Role.OPERATOR))
+    form = {"channel": "people_board", "call_time": "2026-11-23T09:30", "category": "complaint", "subject": "噪音",
+            "body": "夜间施工噪音扰民。", "name": "李四", "phone": "13912345678", "publish": "no"}
+    refused = client.post("/admin/calls/new", data=form)
+    assert refused.status_code == 422 and "请选择" in refused.get_data(as_text=True)
+    assert "夜间施工噪音扰民。" in refused.get_data(as_text=True)  # nothing typed is lost
+    assert client.post("/admin/calls/new", data={**form, "addressee": "mayor"}).status_code == 302

@@ -50,11 +50,13 @@ def queue_navigation():
     """The queues and their counts on every back-office page (counted only when the page shows them)."""
     if not current_user.is_authenticated:
         return {}
+    from ..queries.confidential import for_viewer
     from ..queries.queues import COUNT_CAP, LazyCounts, queues_for
     from ..rules.permissions import may_open
 
     return {"queues": queues_for(current_user), "counts": LazyCounts(current_user), "count_cap": COUNT_CAP,
-            "may_open": lambda page: may_open(current_user, page)}
+            "may_open": lambda page: may_open(current_user, page),
+            "for_viewer": lambda message, text: for_viewer(current_user, message, text)}
 
 
 from . import api_clients, auth, inbox, messages, oversight, reports, review, routing, settings  # noqa: E402,F401

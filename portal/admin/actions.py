@@ -7,12 +7,23 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import SupervisionCase, Unit
+from ..models import SupervisionCase, Unit, User
 from ..queries.common import policy
 from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
+from ..rules.workflow import UNIT as UNIT_ROLES
 from ..rules.workflow import Action, Role, allowed_actions
-from ..services import Conflict, DomainError, dispatch, handling, intake, publication, review, supervision
+from ..services import (
+    Conflict,
+    DomainError,
+    confidentiality,
+    dispatch,
+    handling,
+    intake,
+    publication,
+    review,
+    supervision,
+)
 from .forms import bind
 
 A = Action
@@ -22,7 +33,7 @@ A = Action
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, int, select, unit, units, file
+    kind: str = "text"  # text, textarea, date, int, select, choices (several of them), unit, units, file
     required: bool = True
     choices: tuple = ()
     help: str = ""
@@ -66,6 +77,13 @@ def _open_cases(message, unit_id=None):
 def unit_choices():
     return tuple((str(i), n) for i, n in db.session.execute(
         select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform").order_by(Unit.name)))
+
+
+def staff_choices():
+    """Units' staff who may be named in a complaint, by unit."""
+    people = db.session.execute(select(User.id, User.name, Unit.name).join(Unit, User.unit_id == Unit.id).where(
+        User.active, User.role.in_([str(role) for role in UNIT_ROLES])).order_by(Unit.name, User.name))
+    return tuple((str(i), f"{name}（{unit}）") for i, name, unit in people)
 
 
 def _choices(items):
@@ -148,6 +166,12 @@ def _form(action, message, user) -> Form:
             Field("reason", "认定理由", "textarea"),
             Field("police", "是否移交公安机关", "select", choices=(("no", "否"), ("yes", "是")))),
             button="确认认定", notes=("认定后该诉求不计入公开统计，认定记录存档。",)),
+        A.MARK_COMPLAINT: Form(A.MARK_COMPLAINT, "标记投诉对象", (
+            Field("complained_units", "被投诉单位", "units", required=False),
+            Field("complained_staff", "被投诉人员", "choices", required=False, choices=staff_choices()),
+            Field("note", "标记依据", "textarea")), button="保存标记",
+            notes=("被投诉的单位和人员看不到诉求人信息，留言、答复和附件名称中的个人信息对其屏蔽，"
+                   "与诉求人的联系由平台办公室负责；两项都不选即取消标记。",)),
         A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
         A.PUBLISH: Form(A.PUBLISH, "公开发布", (
             Field("subject", "公开标题"), Field("body", "公开正文（请删除个人信息）", "textarea"),
@@ -175,12 +199,14 @@ def _supervision_note(rules) -> str:
     return f"{fixed}；其他方式在规定的期限内办结。" if fixed else "在规定的期限内办结。"
 
 
-def defaults(message, user) -> dict[str, str]:
+def defaults(message, user) -> dict:
     """Values to start from: today, the handler's own name and phone, the message's texts."""
     reply = next((r for r in reversed(message.replies) if r.state == "approved"), None)
     return {"handled_on": clock.today().isoformat(), "on": clock.today().isoformat(), "handler_name": user.name,
             "handler_phone": user.phone, "category": message.category, "subject": message.subject,
-            "body": message.body if reply else "", "reply_text": reply.body if reply else ""}
+            "body": message.body if reply else "", "reply_text": reply.body if reply else "",
+            "complained_units": [str(t.unit_id) for t in message.complaint_targets if t.unit_id],
+            "complained_staff": [str(t.user_id) for t in message.complaint_targets if t.user_id]}
 
 
 def perform(form: Form, message, *, actor, version) -> str:
@@ -198,6 +224,13 @@ def _accept(message, v, actor):
     intake.accept(message, actor=actor, category=v.get("category"), is_emergency=v.yes("emergency"),
                   about_unit=about)
     return "已受理，请交办。"
+
+
+def _mark_complaint(message, v, actor):
+    units = [_unit(i) for i in v.list("complained_units")]
+    staff = [person for person in (db.session.get(User, i) for i in v.list("complained_staff")) if person]
+    confidentiality.mark_complaint(message, actor=actor, units=units, staff=staff, note=v.get("note"))
+    return "已保存投诉对象标记。" if units or staff else "已取消投诉对象标记。"
 
 
 def _assign(message, v, actor):
@@ -273,6 +306,7 @@ HANDLERS = {
     A.REJECT: _say("已作不予受理处理，并告知诉求人反映渠道。", lambda m, v, a: intake.reject(
         m, actor=a, reason=v.get("reason"), guidance=v.get("guidance"))),
     A.ASSIGN: _assign,
+    A.MARK_COMPLAINT: _mark_complaint,
     A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(
         m, actor=a, reason=v.get("reason"), basis=v.get("basis"))),
     "decide_return": _decide_return,

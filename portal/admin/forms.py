@@ -65,9 +65,12 @@ class ActionForm(FlaskForm):
         csrf = False  # CSRFProtect already guards every POST of the back office
 
 
+CHOSEN_KINDS = ("select", "choices", "unit", "units", "file")
+
+
 def _presence(spec) -> list:
-    return [InputRequired(f"请{'选择' if spec.kind in ('select', 'unit', 'units', 'file') else '填写'}{spec.label}")
-            if spec.required else Optional()]
+    verb = "选择" if spec.kind in CHOSEN_KINDS else "填写"
+    return [InputRequired(f"请{verb}{spec.label}") if spec.required else Optional()]
 
 
 def _field(spec, units):
@@ -81,6 +84,9 @@ def _field(spec, units):
         return ChineseIntegerField(spec.label, validators=checks)
     if spec.kind == "select":
         return ChoiceField(spec.label, choices=_choices(spec.choices), validators=checks, validate_choice=False)
+    if spec.kind == "choices":
+        return ChoicesField(spec.label, choices=_choices(spec.choices), validators=[Optional()], coerce=_optional_int,
+                            validate_choice=False)
     if spec.kind == "unit":
         return ChoiceField(spec.label, choices=_choices((("", "请选择"), *units)), validators=checks,
                            validate_choice=False, coerce=_optional_int)
@@ -133,9 +139,11 @@ class CallForm(ActionForm):
     address = StringField("地址")
     body = TextAreaField("来电内容")
     publish = StringField("是否同意公开")
+    addressee = StringField("留言对象")
 
     def call(self) -> dict:
         """The service's keyword arguments."""
         text = {name: (self[name].data or "") for name in (
-            "channel", "category", "subject", "body", "name", "phone", "email", "address", "topic", "region")}
+            "channel", "category", "subject", "body", "name", "phone", "email", "address", "topic", "region",
+            "addressee")}
         return {**text, "call_time": self.call_time.data, "publish_consent": self.publish.data == "yes"}

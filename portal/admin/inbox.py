@@ -40,7 +40,7 @@ def inbox():
                   before=_encoded(queues.cursor_of(rows[0], sort, forward=False)) if rows else None,
                   pages=max(1, -(-total // size)),
                   size=size, sizes=PAGE_SIZES, sort=sort, direction=direction, errors=errors,
-                  units=_units(), statuses=LABELS, levels=LEVEL_LABELS,
+                  units=_units(), statuses=LABELS, levels=policy().warning_labels(),
                   bulk=[op for op in BULK_OPERATIONS if may_open(current_user, f"bulk_{op}")
                         and (op != "assign" or key == "to_assign")])
 

@@ -8,11 +8,12 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
+from ..queries.confidential import shields
 from ..queries.queues import visible
 from ..queries.situation import refusal
 from ..rules.permissions import may_open, may_reveal
 from ..rules.workflow import Action
-from ..services import DomainError, abandon, confidentiality, intake
+from ..services import DomainError, Forbidden, abandon, confidentiality, intake
 from ..storage import upload_path
 from . import actions, bp
 from .forms import CallForm
@@ -63,7 +64,9 @@ def attachment(attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None:
         abort(404)
-    load_visible(item.message_id)
+    message = load_visible(item.message_id)
+    if shields(current_user, message) and item.unit_id != current_user.unit_id:
+        raise Forbidden("其他单位或平台上传的附件可能含诉求人信息，不向被投诉单位提供；如需了解请联系平台办公室。")
     return send_file(upload_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
 
 
@@ -95,7 +98,8 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
     return render_template("admin/message.html", message=message, events=events,
                            forms=actions.forms_for(message, current_user), failed=failed, error=error,
-                           values=values, revealed=revealed, may_reveal=may_reveal(current_user, message.about_unit_id),
+                           values=values, revealed=revealed, shielded=shields(current_user, message),
+                           may_reveal=may_reveal(current_user, *message.shielded_from()),
                            may_publish=refusal(current_user, Action.PUBLISH, message) is None,
                            attachments=attachments, units=actions.unit_choices(),
                            reply_templates=_templates_for(message)), status

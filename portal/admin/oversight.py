@@ -17,7 +17,7 @@ from ..queries.queues import visible
 from ..querystring import page_arg
 from ..rules.periods import Period
 from ..rules.permissions import may_open
-from ..rules.warnings import LEVEL_LABELS
+from ..rules.policy import DEDUCTION_RULES
 from ..rules.workflow import LABELS, UNIT
 from ..services import DomainError, outbox, reminders, supervision
 from . import bp
@@ -42,7 +42,7 @@ def run_tick():
     _require("run_tick")
     report = reminders.tick()
     delivery = outbox.deliver()
-    levels = "，".join(f"{LEVEL_LABELS[k]} {v}" for k, v in report.warnings.items()) or "无"
+    levels = "，".join(f"{policy().warning_label(k)} {v}" for k, v in report.warnings.items()) or "无"
     flash(f"已运行：提醒 {report.reminders} 件；新增预警：{levels}；扣分 {report.points:g}；"
           f"通知发送成功 {delivery.sent} 条，稍后重试 {delivery.retrying} 条，失败 {delivery.failed} 条。")
     return redirect(url_for("admin.dashboard_page"))
@@ -66,6 +66,7 @@ def assessment_page():
     period, error = requested_period()
     return render_template("admin/assessment.html", period=period, error=error, rows=assessment.assess(period),
                            metrics=assessment.METRICS, weights=policy().assessment_weights,
+                           deduction_rule=DEDUCTION_RULES[policy().warning_deductions],
                            own_unit=current_user.unit_id if current_user.role in UNIT else None), 400 if error else 200
 
 

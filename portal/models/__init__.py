@@ -17,12 +17,13 @@ from .handling import (
     SignOff,
     SupervisionCase,
 )
-from .messages import Assignment, Attachment, Message, Petitioner, PublicVersion, Reply
+from .messages import Assignment, Attachment, ComplaintTarget, Message, Petitioner, PublicVersion, Reply
 from .people import UNIT_KINDS, Unit, User
 
 __all__ = [
     "ApiKey", "ApiSubmission",
-    "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "Event", "ExtensionRequest",
+    "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "ComplaintTarget", "Event",
+    "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
     "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
     "SignOff", "SupervisionCase", "Unit", "User",

@@ -18,6 +18,7 @@ class Message(db.Model):
     query_code_hash: Mapped[str] = mapped_column(String(255))
     channel: Mapped[str] = mapped_column(String(40), index=True)
     channel_level: Mapped[str] = mapped_column(String(20))  # national / provincial / city (R1.1)
+    addressee: Mapped[str | None] = mapped_column(String(20))  # governor / mayor, on a leaders' board
     category: Mapped[str] = mapped_column(String(20), index=True)
     topic: Mapped[str] = mapped_column(String(40), default="", index=True)
     region: Mapped[str] = mapped_column(String(100), default="", index=True)
@@ -25,8 +26,6 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     publish_consent: Mapped[bool] = mapped_column(default=False)  # the citizen's 公开/不公开
     is_emergency: Mapped[bool] = mapped_column(default=False)  # 突发类: no extension (LN 第十四条)
-    # A complaint about a unit or its staff: that unit never sees the petitioner (R9.2).
-    about_unit_id: Mapped[int | None] = fk("unit.id", nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     redo_round: Mapped[int] = mapped_column(default=0, index=True)  # the redo queue reads the few above 0
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -63,9 +62,16 @@ class Message(db.Model):
     assignments: Mapped[list["Assignment"]] = relationship(back_populates="message", order_by="Assignment.id")
     replies: Mapped[list["Reply"]] = relationship(back_populates="message", order_by="Reply.id")
     events = relationship("Event", back_populates="message", order_by="Event.id")
-    about_unit = relationship("Unit", foreign_keys=[about_unit_id])
+    # A complaint about units or named staff: they never see the petitioner (R9.2).
+    complaint_targets: Mapped[list["ComplaintTarget"]] = relationship(
+        back_populates="message", order_by="ComplaintTarget.id", cascade="all, delete-orphan")
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
     public_version = relationship("PublicVersion", foreign_keys=[public_version_id], post_update=True)
+
+    def shielded_from(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The units and the staff (user ids) the complaint is about."""
+        return (frozenset(t.unit_id for t in self.complaint_targets if t.unit_id),
+                frozenset(t.user_id for t in self.complaint_targets if t.user_id))
 
     def active_assignments(self) -> list["Assignment"]:
         return [a for a in self.assignments if a.state == "active"]
@@ -76,6 +82,19 @@ class Message(db.Model):
 
     def lead_assignment(self) -> "Assignment | None":
         return next((a for a in self.active_assignments() if a.is_lead), None)
+
+
+class ComplaintTarget(db.Model):
+    """A unit, or one of its staff, that a complaint is about (R9.2, LN 第十九条, CZ 第十二条)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    unit_id: Mapped[int | None] = fk("unit.id", nullable=True, index=False)
+    user_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
+
+    message: Mapped[Message] = relationship(back_populates="complaint_targets")
+    unit = relationship("Unit")
+    user = relationship("User")
 
 
 class Petitioner(db.Model):
@@ -91,6 +110,10 @@ class Petitioner(db.Model):
     id_number: Mapped[str] = mapped_column(Encrypted, default="")
 
     message: Mapped[Message] = relationship(back_populates="petitioner")
+
+    def identifying_values(self) -> list[str]:
+        """What names the petitioner: never public, never shown to those a complaint is about."""
+        return [self.name, self.phone, self.email, self.address, self.id_number]
 
     @property
     def has_contact(self) -> bool:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..htmx import render
 from ..queries import projection
 from ..querystring import date_args, page_arg
+from ..rules.periods import Period
 from ..services.common import policy
 from . import bp, feeds
 from .forms import TOPICS
@@ -54,9 +55,24 @@ def search_page():
                   errors=errors, **_filter_choices())
 
 
+@bp.get("/rules")
+def rules():
+    """R9.5 (LN 第二十二条): the intake channels, the platform's rules, and how to complain about the platform."""
+    return render_template("public/rules.html", rules=policy())
+
+
 @bp.get("/units")
 def units():
-    return render_template("public/units.html", figures=projection.unit_figures())
+    """The units' figures over all time, or over one year (?year=2026, the year-end assessment's)."""
+    this_year = clock.today().year
+    year = request.args.get("year", "").strip()
+    if year and not (year.isdigit() and 2000 <= int(year) <= this_year):
+        return render_template("public/units.html", figures=projection.unit_figures(), period=None,
+                               years=range(this_year, this_year - 5, -1),
+                               error=f"年份应为2000至{this_year}之间的四位数字，如 {this_year}。"), 400
+    period = Period("year", int(year), 1) if year else None
+    return render_template("public/units.html", figures=projection.unit_figures(period), period=period,
+                           years=range(this_year, this_year - 5, -1))
 
 
 @bp.get("/feed.atom")

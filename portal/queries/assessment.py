@@ -1,11 +1,11 @@
-"""Unit assessment per month or quarter (R8.4; LN 第二十七条, CZ 第十三条). Read-only.
+"""Unit assessment per month, quarter or year (年终考评) (R8.4; LN 第二十七条, CZ 第十三条). Read-only.
 
 Each figure is kept with the messages behind it, so the office can open any number. What counts:
 - received: lead assignments made in the period (returned ones left out: the unit was relieved);
 - answered / on time: answers approved in the period, on time when by the lead unit's deadline in force;
 - extensions, returns: requests approved in the period;  redo: redo rounds opened in the period;
 - ratings / satisfied: ratings given in the period (satisfied: the preset's satisfied levels);
-- deductions: the points of the warnings raised in the period (R8.3).
+- deductions: the points of the warnings raised in the period (R8.3), every level or the highest per item.
 The score is rules/assessment.py's composite_score with the preset's weights.
 """
 from collections import defaultdict
@@ -86,13 +86,24 @@ def _pairs(period: Period) -> tuple[dict[str, dict[int, list[int]]], dict[int, f
         pairs["ratings"][unit_id].append(message_id)
         if level in good:
             pairs["satisfied"][unit_id].append(message_id)
-    points: dict[int, float] = defaultdict(float)
-    for unit_id, message_id, value in db.session.execute(
-            select(OverdueWarning.unit_id, OverdueWarning.message_id, OverdueWarning.points).where(
+    return pairs, _deductions(period, pairs["deductions"])
+
+
+def _deductions(period: Period, items: dict[int, list[int]]) -> dict[int, float]:
+    """Points per unit for the warnings raised in the period. The preset says whether an item that
+    reached red costs every level it passed (0.5 + 1 + 3) or only its highest (3)."""
+    per_item: dict[tuple, list[float]] = defaultdict(list)
+    for unit_id, message_id, assignment_id, due, value in db.session.execute(
+            select(OverdueWarning.unit_id, OverdueWarning.message_id, OverdueWarning.assignment_id,
+                   OverdueWarning.due_date, OverdueWarning.points).where(
                 OverdueWarning.raised_on >= period.start, OverdueWarning.raised_on < period.end)):
-        pairs["deductions"][unit_id].append(message_id)
-        points[unit_id] += value
-    return pairs, points
+        items[unit_id].append(message_id)
+        per_item[(unit_id, assignment_id, due)].append(value)
+    highest_only = policy().warning_deductions == "highest_level"
+    points: dict[int, float] = defaultdict(float)
+    for (unit_id, _, _), values in per_item.items():
+        points[unit_id] += max(values) if highest_only else sum(values)
+    return points
 
 
 def _decided(model, start, end):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Message, Unit
-from ..rules.warnings import LEVEL_LABELS, LEVEL_ORDER
+from ..rules.warnings import LEVEL_ORDER
 from . import queues
 from .common import policy
 
@@ -26,7 +26,8 @@ def figures(user) -> dict:
     headline = [Figure("在办", _count(user, "open"), "all", {"state": "open"}),
                 Figure("即将到期", _count(user, "due_soon"), "due_soon", {}),
                 Figure("已超期", _count(user, "overdue"), "overdue", {})]
-    warnings = [Figure(LEVEL_LABELS[level], _count(user, "overdue", warning=level), "overdue", {"warning": level})
+    label = policy().warning_label
+    warnings = [Figure(label(level), _count(user, "overdue", warning=level), "overdue", {"warning": level})
                 for level in LEVEL_ORDER if level in levels]
     return {"headline": headline, "warnings": warnings, "by_unit": _by_unit(user), "by_channel": _by_channel(user)}
 

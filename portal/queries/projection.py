@@ -11,6 +11,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Assignment, Message, PublicVersion, Rating, Unit
 from ..rules.assessment import percent
+from ..rules.periods import Period
 from ..rules.states import AssignmentState
 from ..rules.workflow import public_label
 from ..search import Document
@@ -166,17 +167,23 @@ def answered_rows(*conditions) -> list[_Answered]:
     return rows
 
 
-def unit_figures() -> list[dict]:
-    """R11.4, per lead unit: answered, on time, average working days, satisfaction."""
+def unit_figures(period: Period | None = None) -> list[dict]:
+    """R11.4, per lead unit: answered, on time, average working days, satisfaction; over all time or
+    over one period (the year of the year-end assessment): answers approved and ratings given in it."""
     good = set(policy().satisfied_ratings)
+    answered_in, rated_in = (), ()
+    if period is not None:
+        start, end = clock.day_start_utc(period.start), clock.day_start_utc(period.end)
+        answered_in = (Message.answered_at >= start, Message.answered_at < end)
+        rated_in = (Rating.rated_at >= start, Rating.rated_at < end)
     per_unit: dict[int, list[_Answered]] = defaultdict(list)
-    for row in answered_rows(GENUINE):
+    for row in answered_rows(GENUINE, *answered_in):
         per_unit[row.unit_id].append(row)
     ratings = db.session.execute(
         select(Assignment.unit_id, Rating.level)
         .join(Rating, Rating.message_id == Assignment.message_id)
         .join(Message, Message.id == Assignment.message_id)
-        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE, GENUINE)).all()
+        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE, GENUINE, *rated_in)).all()
     rated: dict[int, list[str]] = defaultdict(list)
     for unit_id, level in ratings:
         rated[unit_id].append(level)

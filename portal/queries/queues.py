@@ -8,11 +8,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, asc, desc, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from .. import clock
 from ..extensions import db
-from ..models import Assignment, ExtensionRequest, Message, OverdueWarning, ReturnRequest, SupervisionCase, Unit
+from ..models import (
+    Assignment,
+    ComplaintTarget,
+    ExtensionRequest,
+    Message,
+    OverdueWarning,
+    ReturnRequest,
+    SupervisionCase,
+    Unit,
+)
 from ..rules.permissions import LIVE_STATES, OFFICE
 from ..rules.workflow import CLOCK_RUNNING, FINAL, UNIT, Role, Status
 from .common import add_workdays, policy
@@ -162,6 +171,8 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
         query = (select(Message.id) if ids_only else select(Message, Lead, LeadUnit.name)).outerjoin(
             Lead, lead_join).outerjoin(LeadUnit, LeadUnit.id == Lead.unit_id)
     query = query.where(visible(user), condition(queue, user))
+    if user.role in UNIT and not ids_only:  # each row's subject is masked if the complaint is about them
+        query = query.options(selectinload(Message.complaint_targets))
     for name in ("status", "channel", "category"):
         if value := getattr(filters, name):
             query = query.where(getattr(Message, name) == value)
@@ -183,8 +194,17 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
         query = query.where(Message.received_at < clock.day_start_utc(filters.end + timedelta(days=1)))
     if filters.q:
         like = f"%{filters.q}%"
-        query = query.where(or_(Message.tracking_no.ilike(like), Message.subject.ilike(like)))
+        subject = Message.subject.ilike(like)
+        if user.role in UNIT:  # no probing for the complainant's name in a complaint about oneself
+            subject = and_(subject, ~complained_about(user))
+        query = query.where(or_(Message.tracking_no.ilike(like), subject))
     return query
+
+
+def complained_about(user):
+    """Messages that complain about ``user`` or their unit (R9.2)."""
+    return exists().where(ComplaintTarget.message_id == Message.id,
+                          or_(ComplaintTarget.unit_id == user.unit_id, ComplaintTarget.user_id == user.id))
 
 
 # Columns never NULL: pages after the first are found from the neighbouring row (keyset), not by

@@ -55,7 +55,8 @@ class Situation:
     close_needs_follow_up: bool = False
     publish_consent: bool = True
     publication: str = "pending"
-    about_unit_id: int | None = None
+    shielded_units: frozenset[int] = frozenset()  # the units the complaint is about (R9.2)
+    shielded_users: frozenset[int] = frozenset()  # and the named staff
     unanswered_case_units: frozenset[int] = frozenset()
     has_open_case: bool = False
     archive_ready: bool = False
@@ -65,9 +66,16 @@ class Situation:
     may_settle: bool = False  # the preset lists cases closed without assigning again (CZ 第九条(六))
     marked_false: bool = False
 
+    def shields(self, actor) -> bool:
+        """True when ``actor`` belongs to what the complaint is about: the petitioner is hidden from them."""
+        return is_complained_about(actor, self.shielded_units, self.shielded_users)
+
     def live_post(self, unit_id) -> Post | None:
         """The unit's assignment it is still working on."""
         return next((p for p in self.posts if p.unit_id == unit_id and p.state == AssignmentState.ACTIVE), None)
+
+    def live_post_of_lead(self) -> Post | None:
+        return next((p for p in self.posts if p.is_lead and p.state == AssignmentState.ACTIVE), None)
 
     def lead_in_force(self) -> Post | None:
         """The lead assignment in force: working on it, or done with it (not returned or withdrawn)."""
@@ -107,11 +115,14 @@ def may_decide_extension(actor, unit_id: int, approver: str) -> bool:
     return actor.role in (approver, R.PRINCIPAL_HEAD) and actor.unit_id == unit_id
 
 
-def may_reveal(actor, about_unit_id: int | None) -> bool:
-    """R9.2: the unit complained about never sees the petitioner; the system admin neither."""
-    if actor.role == R.ADMIN:
-        return False
-    return not (actor.role in UNIT and about_unit_id is not None and about_unit_id == actor.unit_id)
+def is_complained_about(actor, units: frozenset[int], users: frozenset[int]) -> bool:
+    """R9.2: staff of a unit the complaint is about, or staff named in it."""
+    return actor.role in UNIT and (actor.unit_id in units or actor.id in users)
+
+
+def may_reveal(actor, units: frozenset[int] = frozenset(), users: frozenset[int] = frozenset()) -> bool:
+    """R9.2: those the complaint is about never see the petitioner; the system admin neither."""
+    return actor.role != R.ADMIN and not is_complained_about(actor, units, users)
 
 
 # Pages and tools beyond a single message: who may open them.
@@ -187,6 +198,20 @@ def _reply(actor, post, s):
     return None
 
 
+def _contact(actor, post, s):
+    if s.shields(actor):
+        return Refusal("该留言投诉本单位或本单位人员，联系诉求人请通过平台办公室。", 403)
+    return None
+
+
+def _office_contact(actor, s):
+    """The office calls the petitioner when the lead unit is the one complained about (R9.2)."""
+    lead = s.live_post_of_lead()
+    if lead is not None and lead.unit_id in s.shielded_units:
+        return None
+    return Refusal("联系诉求人由承办单位负责；只有投诉承办单位本身的留言由平台办公室联系。", 403)
+
+
 def _sign_off(actor, post, s):
     if actor.role in (s.signoff_role, R.PRINCIPAL_HEAD):
         return None
@@ -197,7 +222,7 @@ def _sign_off(actor, post, s):
 _UNIT_CHECKS = {
     A.REQUEST_RETURN: _lead_return, A.REQUEST_CO_RETURN: _co_return, A.SUBMIT_CO_OPINION: _co_opinion,
     A.DECIDE_REPORT: _report_decision, A.REQUEST_EXTENSION: _extension, A.SUBMIT_REPLY: _reply,
-    A.SIGN_OFF: _sign_off, A.REFUSE_SIGN_OFF: _sign_off,
+    A.SIGN_OFF: _sign_off, A.REFUSE_SIGN_OFF: _sign_off, A.RECORD_CONTACT: _contact,
 }
 
 
@@ -220,6 +245,8 @@ def _decide_extension(actor, s):
 def _follow_up(actor, s):
     if actor.role == R.REVIEWER:
         return None
+    if s.shields(actor):
+        return Refusal("该留言投诉本单位或本单位人员，回访由平台办公室进行。", 403)
     lead = s.lead_in_force()
     return None if lead is not None and lead.unit_id == actor.unit_id else NOT_YOURS
 
@@ -286,5 +313,5 @@ _CHECKS = {
     A.RECORD_FOLLOW_UP: _follow_up, A.ANSWER_SUPERVISION: _answer_case, A.CLOSE_SUPERVISION: _close_case,
     A.OPEN_SUPERVISION: _open_case, A.PUBLISH: _publish, A.WITHHOLD: _withhold, A.HIDE: _hide,
     A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate, A.OPEN_REDO: _redo, A.SETTLE: _settle,
-    A.MARK_FALSE: _mark_false,
+    A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact,
 }

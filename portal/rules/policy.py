@@ -4,19 +4,22 @@ Code asks the policy; it never hard-codes a deadline. Unknown or malformed prese
 at start-up with a message that names the file and the key.
 """
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from . import DomainError
 from .assessment import Weights
 from .redaction import Style
-from .warnings import LEVEL_ORDER, WarningLevel
+from .warnings import LEVEL_ORDER, WarningLevel, label_of
 
 PRESETS = ("chizhou", "longnan")
 CHANNEL_LEVELS = ("national", "provincial", "city")
 PROPOSAL_TRIGGERS = ("overdue", "unsatisfied_after_redo", "instruction", "cluster")
 UNIT_ROLES = ("handler", "deputy_head", "principal_head")
+DEDUCTION_RULES = {"each_level": "逐级累计扣分（超期升级时，所经各级预警的扣分累加）",
+                   "highest_level": "按最高一级扣分（同一事项只扣所达最高一级预警的分）"}
+ADDRESSEES = {"governor": "省长", "mayor": "市长"}
 CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
 
 
@@ -29,6 +32,16 @@ class Channel:
     code: str
     name: str
     level: str
+    # A board where a message is addressed to a leader (人民网: 省长 or 市长, CZ 第一条 "给省长或市长留言"):
+    # the level, and so the sign-off, follows the leader it was addressed to.
+    addressees: dict[str, str] = field(default_factory=dict)
+
+    def level_for(self, addressee: str | None) -> str:
+        if not self.addressees:
+            return self.level
+        if addressee not in self.addressees:
+            raise PolicyError(f"请选择{self.name}留言的对象（{'或'.join(ADDRESSEES[a] for a in self.addressees)}）。")
+        return self.addressees[addressee]
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,7 @@ class Policy:
     warning_levels: tuple[WarningLevel, ...]
     redaction: Style
     assessment_weights: Weights
+    warning_deductions: str  # each_level (0.5 + 1 + 3 for an item that reached red) / highest_level (3)
     satisfied_ratings: tuple[str, ...]
     proposal_reasons: dict[str, str]  # trigger (overdue, unsatisfied_after_redo, instruction, cluster) → reason
     cluster_size: int
@@ -111,6 +125,13 @@ class Policy:
 
     def category_label(self, code: str) -> str:
         return _pick(self.categories, code, "诉求类别").text
+
+    def warning_label(self, level: str) -> str:
+        """蓝色预警 … in LN; CZ names its single overdue notice 超期督办 (第九条(四))."""
+        return label_of(level, self.warning_levels)
+
+    def warning_labels(self) -> dict[str, str]:
+        return {lv.level: self.warning_label(lv.level) for lv in self.warning_levels}
 
     def rating_label(self, code: str) -> str:
         return _pick(self.ratings, code, "评价等级").text
@@ -173,6 +194,7 @@ def _build(name: str, raw: dict) -> Policy:
         assessment_weights=Weights(on_time=rating["on_time_weight"], satisfaction=rating["satisfaction_weight"],
                                    first_time=rating["first_time_weight"]),
         satisfied_ratings=tuple(rating["satisfied_ratings"]),
+        warning_deductions=rating.get("warning_deductions", "each_level"),
         cluster_size=proposals.pop("cluster_size"),
         cluster_days=proposals.pop("cluster_days"),
         proposal_reasons=proposals,
@@ -187,13 +209,17 @@ def _check(policy: Policy) -> None:
         raise PolicyError(f"预设 {policy.name}：每个诉求类别都须有办理时限")
     if set(policy.signoff_role_by_level) != set(CHANNEL_LEVELS):
         raise PolicyError(f"预设 {policy.name}：每个渠道级别都须指定审签人")
-    if any(ch.level not in CHANNEL_LEVELS for ch in policy.channels):
+    levels = [level for ch in policy.channels for level in (ch.level, *ch.addressees.values())]
+    if any(level not in CHANNEL_LEVELS for level in levels) or any(
+            a not in ADDRESSEES for ch in policy.channels for a in ch.addressees):
         raise PolicyError(f"预设 {policy.name}：渠道级别只能是 {CHANNEL_LEVELS}")
     policy.channel(policy.web_channel)
     if not set(policy.redo_ratings) <= {r.code for r in policy.ratings}:
         raise PolicyError(f"预设 {policy.name}：重办评价等级须在评价等级之中")
     if not set(policy.satisfied_ratings) <= {r.code for r in policy.ratings}:
         raise PolicyError(f"预设 {policy.name}：考核的满意等级须在评价等级之中")
+    if policy.warning_deductions not in DEDUCTION_RULES:
+        raise PolicyError(f"预设 {policy.name}：warning_deductions 只能是 {tuple(DEDUCTION_RULES)}")
     reasons = {c.code for c in policy.supervision_reasons}
     if set(policy.proposal_reasons) != set(PROPOSAL_TRIGGERS) or not set(policy.proposal_reasons.values()) <= reasons:
         raise PolicyError(f"预设 {policy.name}：督办建议须为 {PROPOSAL_TRIGGERS} 各指定一个督办事由")

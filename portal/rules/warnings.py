@@ -12,6 +12,13 @@ class WarningLevel:
     notify: str  # the role reminded: handler, deputy_head, principal_head, supervisor
     points: float  # deducted from the unit's assessment
     action: str  # what the office does, in the regulation's words
+    label: str = ""  # what the preset's regulation calls it (CZ: no colours); default LEVEL_LABELS
+
+
+def label_of(level: str, levels: tuple[WarningLevel, ...]) -> str:
+    """The preset's name for a warning level, else the colour name."""
+    named = next((lv.label for lv in levels if lv.level == level and lv.label), None)
+    return named or LEVEL_LABELS.get(level, level)
 
 
 def levels_reached(overdue_workdays: int, levels: tuple[WarningLevel, ...], *, explained: bool = False):

@@ -64,6 +64,7 @@ class Action(StrEnum):
     CLOSE = "close"
     SETTLE = "settle"
     MARK_FALSE = "mark_false"
+    MARK_COMPLAINT = "mark_complaint"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
     PUBLISH = "publish"
@@ -117,7 +118,8 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (S.CLOSED, A.ARCHIVE): (S.ARCHIVED, frozenset({R.DISPATCHER, R.ADMIN})),
     **_loop(A.REQUEST_CO_RETURN, UNIT, HANDLING),
     **_loop(A.DECIDE_CO_RETURN, {R.DISPATCHER}, HANDLING),
-    **_loop(A.RECORD_CONTACT, UNIT, HANDLING),
+    # The office calls the petitioner for a unit the complaint is about (R9.2).
+    **_loop(A.RECORD_CONTACT, UNIT | {R.DISPATCHER}, HANDLING),
     **_loop(A.DECIDE_REPORT, UNIT, HANDLING),
     **_loop(A.REQUEST_EXTENSION, UNIT, HANDLING),
     # The approver differs per preset (CZ: the unit's deputy head; LN: the platform office).
@@ -132,6 +134,8 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     **_loop(A.HIDE, {R.REVIEWER}, PUBLISHABLE),
     **_loop(A.RECORD_INSTRUCTION, {R.DISPATCHER, R.SUPERVISOR}, OPEN),
     **_loop(A.MARK_FALSE, {R.DISPATCHER, R.SUPERVISOR}, (*OPEN, S.REJECTED, S.CLOSED, S.ARCHIVED)),
+    # Which units and staff a complaint is about: the office may mark or change them at any time.
+    **_loop(A.MARK_COMPLAINT, {R.OPERATOR, R.DISPATCHER, R.SUPERVISOR}, (*OPEN, S.REJECTED, S.CLOSED, S.ARCHIVED)),
     **_loop(A.OPEN_SUPERVISION, {R.SUPERVISOR}, SUPERVISABLE),
     **_loop(A.ANSWER_SUPERVISION, UNIT, SUPERVISABLE),
     **_loop(A.CLOSE_SUPERVISION, {R.SUPERVISOR}, SUPERVISABLE),
@@ -165,7 +169,7 @@ ACTION_LABELS = {
     A.SUBMIT_REPLY: "提交答复",
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
-    A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
+    A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求", A.MARK_COMPLAINT: "标记投诉对象",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

@@ -8,8 +8,8 @@ from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Attachment, ExtensionRequest, Message, Reply, SignOff
-from ..rules.permissions import may_decide_extension
-from ..rules.workflow import Action
+from ..rules.permissions import is_complained_about, may_decide_extension
+from ..rules.workflow import UNIT, Action
 from .common import (
     DomainError,
     Forbidden,
@@ -41,7 +41,8 @@ def record_contact(message: Message, *, actor, note: str, version: int | None = 
     """First contact with the petitioner (R5.2); later contacts are recorded as events only."""
     check_version(message, version)
     require(actor, Action.RECORD_CONTACT, message)
-    assignment = own_assignment(message, actor)
+    # The office calls for a lead unit the complaint is about (the rule book allows nothing else).
+    assignment = own_assignment(message, actor) if actor.role in UNIT else message.lead_assignment()
     if assignment.first_contact_at is None:
         assignment.first_contact_at = clock.now()
     move(message, Action.RECORD_CONTACT, actor=actor, note=require_text(note, "沟通情况"),
@@ -148,7 +149,7 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
     if handled_on is None:
         raise DomainError("请填写办理时间。")
     _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason)
-    visit_note, legal = _visit_and_legal_review(message, kind, visit_note, legal_reviewer, legal_opinion)
+    visit_note, legal = _visit_and_legal_review(message, actor, kind, visit_note, legal_reviewer, legal_opinion)
     reply = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
                   round=message.redo_round, kind=kind, state="submitted", handled_on=handled_on,
                   investigation=investigation, not_investigated_reason=not_investigated_reason.strip(),
@@ -241,12 +242,14 @@ def _check_reply_preconditions(message, assignment, kind, investigation, not_inv
             raise DomainError("投诉举报类事项须说明是否调查处理。")
 
 
-def _visit_and_legal_review(message, kind, visit_note, reviewer, opinion) -> tuple[str, tuple[str, str]]:
+def _visit_and_legal_review(message, actor, kind, visit_note, reviewer, opinion) -> tuple[str, tuple[str, str]]:
     """CZ 第九条(七): the unit's visit is noted in the result it submits (unless the citizen left no
-    contact); 第九条(五): a legal review, where the unit needs one, names its reviewer and opinion."""
+    contact, or the complaint is about the unit: the office calls then, R9.2); 第九条(五): a legal
+    review, where the unit needs one, names its reviewer and opinion."""
     visit_note = (visit_note or "").strip()
-    has_contact = bool(message.petitioner and message.petitioner.has_contact)
-    if policy().follow_up_in_reply and kind == "answer" and has_contact and not visit_note:
+    unit_may_call = bool(message.petitioner and message.petitioner.has_contact) and not is_complained_about(
+        actor, *message.shielded_from())
+    if policy().follow_up_in_reply and kind == "answer" and unit_may_call and not visit_note:
         raise DomainError("请填写回访诉求人的情况（办结后须回访诉求人并在办理结果中注明）。")
     reviewer, opinion = (reviewer or "").strip(), (opinion or "").strip()
     if bool(reviewer) != bool(opinion):

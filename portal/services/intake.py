@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
 from ..extensions import db
-from ..models import Message, Petitioner, Unit
+from ..models import ComplaintTarget, Message, Petitioner, Unit
 from ..rules.workflow import Action
 from .common import CITIZEN, DomainError, check_version, commit, move, policy, require, require_text
 from .outbox import notify_petitioner
@@ -39,12 +39,16 @@ def submit_message(*, category: str, subject: str, body: str, name: str, phone: 
 
 def record_call(*, actor, channel: str, call_time: datetime, category: str, subject: str, body: str,
                 name: str, phone: str, email: str = "", address: str = "", topic: str = "",
-                region: str = "", publish_consent: bool = False) -> tuple[Message, str]:
-    """An operator enters a hotline call or a channel's item (R1.3). ``call_time`` is China time."""
-    policy().channel(channel)
+                region: str = "", publish_consent: bool = False, addressee: str = "") -> tuple[Message, str]:
+    """An operator enters a hotline call or a channel's item (R1.3). ``call_time`` is China time;
+    ``addressee`` is the leader a board's message was written to (人民网: governor or mayor)."""
+    board = policy().channel(channel)
+    level = board.level_for(addressee or None)
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
                     address=address, topic=topic, region=region)
     message, code = new_message(fields, channel=channel, publish_consent=publish_consent)
+    message.channel_level = level
+    message.addressee = addressee if board.addressees else None
     message.call_time = clock.china_to_utc(call_time)
     message.operator_id = actor.id
     move(message, Action.RECORD_CALL, actor=actor, channel=channel, tracking_no=message.tracking_no)
@@ -63,7 +67,8 @@ def accept(message: Message, *, actor, version: int | None = None, category: str
         policy().category_label(category)
         message.category = category
     message.is_emergency = is_emergency
-    message.about_unit_id = about_unit.id if about_unit else None
+    if about_unit is not None:  # the office may mark more units and staff later (confidentiality.mark_complaint)
+        message.complaint_targets = [ComplaintTarget(unit_id=about_unit.id)]
     message.screened_at = clock.now()
     move(message, Action.ACCEPT, actor=actor, category=message.category,
          is_emergency=is_emergency, about_unit=about_unit.name if about_unit else None)

@@ -28,8 +28,7 @@ def originals(message: Message) -> dict[str, str]:
 
 
 def petitioner_details(message: Message) -> list[str]:
-    p = message.petitioner
-    return [p.name, p.phone, p.email, p.address, p.id_number] if p else []
+    return message.petitioner.identifying_values() if message.petitioner else []
 
 
 def rules_for(message: Message) -> list[CensorRule]:

@@ -14,7 +14,7 @@ from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, Notification, OverdueWarning, SupervisionCase, User
-from ..rules.warnings import LEVEL_LABELS, levels_reached
+from ..rules.warnings import levels_reached
 from ..rules.workflow import CLOCK_RUNNING, Role
 from . import limits
 from .common import SYSTEM, commit, policy, record, workdays_between
@@ -134,7 +134,7 @@ def _warn_for(assignment, due, what, today, staff, existing, outbox, report) -> 
         report.points += level.points
         record(message, "warning", actor=SYSTEM, level=level.level, unit=assignment.unit.name,
                overdue_workdays=overdue, points=level.points, action=level.action, deadline=what)
-        text = (f"{LEVEL_LABELS[level.level]}：{assignment.unit.name}办理的留言（{message.tracking_no}）"
+        text = (f"{policy().warning_label(level.level)}：{assignment.unit.name}办理的留言（{message.tracking_no}）"
                 f"{what}已超期{overdue}个工作日（期限{date_cn(due)}），{level.action}。")
         recipients = staff[None if level.notify == Role.SUPERVISOR else assignment.unit_id][level.notify]
         for user in recipients:
