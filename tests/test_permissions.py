@@ -17,14 +17,26 @@ from portal.models import Event, SupervisionCase
 from portal.queries.situation import refusal
 from portal.rules.permissions import may_open, may_reveal
 from portal.rules.workflow import Action, Role
-from portal.services import CITIZEN, DomainError, dispatch, handling, intake, publication, rating, review, supervision
+from portal.services import (
+    CITIZEN,
+    DomainError,
+    confidentiality,
+    dispatch,
+    handling,
+    intake,
+    publication,
+    rating,
+    review,
+    supervision,
+)
 from portal.services.common import policy
 from tests.conftest import on
 from tests.factories import answer, assigned, reply, submit
 
 A = Action
 # A merged form decides both ways: its other way is offered with it.
-MERGED_WITH = {A.REFUSE_RETURN: A.APPROVE_RETURN, A.REFUSE_SIGN_OFF: A.SIGN_OFF, A.SEND_BACK: A.APPROVE_REPLY}
+MERGED_WITH = {A.REFUSE_RETURN: A.APPROVE_RETURN, A.REFUSE_SIGN_OFF: A.SIGN_OFF, A.SEND_BACK: A.APPROVE_REPLY,
+               A.OPEN_REDO: A.RATE}
 
 
 def _messages(city):
@@ -146,6 +158,11 @@ CALLS = {  # each action with valid input, as the back office (or the citizen's 
     A.MARK_FALSE: lambda m, u: intake.mark_false(m, actor=u, reason="经核实系捏造事实"),
     A.ANSWER_SUPERVISION: lambda m, u: _first(_cases(m), lambda c: supervision.answer_case(c, actor=u, answer="a")),
     A.CLOSE_SUPERVISION: lambda m, u: _first(_cases(m), lambda c: supervision.close_case(c, actor=u)),
+    A.MARK_COMPLAINT: lambda m, u: confidentiality.mark_complaint(m, actor=u, units=[_unit("住建局")], staff=[],
+                                                                  note="投诉住建局"),
+    A.REOPEN: lambda m, u: review.reopen(m, actor=u, reason="诉求人反映问题反弹"),
+    # Staff record a phone caller's rating on callback (R12.6).
+    A.RATE: lambda m, u: rating.rate(m, actor=u, level=policy().ratings[0].code, comment="电话回访：满意"),
 }
 CITIZEN_CALLS = {
     A.RATE: lambda m, u: rating.rate(m, level=policy().ratings[0].code),

@@ -102,3 +102,30 @@ def test_a_rating_counts_only_within_the_presets_window(city, policy_name):
     with on("2026-11-18"), pytest.raises(DomainError, match="评价期限已过"):
         rating.rate(message, level="unsatisfied")
     rated(city, message, "2026-11-17", "satisfied")  # 15 days after: still in time
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_staff_record_a_phone_callers_rating_on_callback_marked_as_theirs(city, policy_name, client):
+    """R12.6: a hotline caller cannot rate on the web; the office records the rating after a callback."""
+    from tests.test_admin import act, sign_in
+
+    message = answered(city, "2026-11-20", channel="hotline" if policy_name == "longnan" else "mayor_hotline")
+    operator = city.user(Role.OPERATOR)
+    with pytest.raises(DomainError, match="请填写回访记录"):
+        rating.rate(message, actor=operator, level="satisfied")
+    with pytest.raises(DomainError) as refused:
+        rating.rate(message, actor=city.user(Role.HANDLER, "住建局"), level="satisfied", comment="满意")
+    assert refused.value.status_code == 403  # the unit never rates itself
+    sign_in(client, operator)
+    with on("2026-11-23"):
+        assert act(client, message, "rate", level="satisfied", comment="来电人表示满意").status_code == 302
+    recorded = message_rating(message)
+    assert (recorded.level, recorded.recorded_by_id, recorded.comment) == ("satisfied", operator.id, "来电人表示满意")
+    event = db.session.query(Event).filter_by(message_id=message.id, kind="rate").one()
+    assert event.data["on_callback"] is True and event.actor_id == operator.id
+    with pytest.raises(DomainError, match="已经评价过"):
+        rating.rate(message, actor=operator, level="satisfied", comment="再次")
+
+
+def message_rating(message):
+    return db.session.query(Rating).filter_by(message_id=message.id).one()

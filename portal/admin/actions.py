@@ -21,6 +21,7 @@ from ..services import (
     handling,
     intake,
     publication,
+    rating,
     review,
     supervision,
 )
@@ -52,7 +53,9 @@ DECISION = Field("decision", "审核意见", "select", choices=(("yes", "同意"
 
 
 # Moves decided inside another form (one form decides both ways) or on their own page (publishing).
-DECIDED_ELSEWHERE = frozenset({A.REFUSE_RETURN, A.REFUSE_SIGN_OFF, A.SEND_BACK, A.PUBLISH})
+# Moves made through another move's form: a refusal in its approval form, the publication on the
+# review page, a redo by the rating that opens it.
+DECIDED_ELSEWHERE = frozenset({A.REFUSE_RETURN, A.REFUSE_SIGN_OFF, A.SEND_BACK, A.PUBLISH, A.OPEN_REDO})
 
 
 def offered_actions(message, user) -> list[Action]:
@@ -172,6 +175,13 @@ def _form(action, message, user) -> Form:
             Field("note", "标记依据", "textarea")), button="保存标记",
             notes=("被投诉的单位和人员看不到诉求人信息，留言、答复和附件名称中的个人信息对其屏蔽，"
                    "与诉求人的联系由平台办公室负责；两项都不选即取消标记。",)),
+        A.RATE: Form(A.RATE, "登记电话回访满意度", (
+            Field("level", "满意度", "select", choices=_choices(rules.ratings)),
+            Field("comment", "回访记录（诉求人的原话或意见）", "textarea")), button="登记评价",
+            notes=("来电人无法在网上评价的，由平台回访后代为登记，记录为工作人员登记。"
+                   + ("首次评价为不满意以下的，将发回承办单位重办。" if rules.redo_max_rounds else ""),)),
+        A.REOPEN: Form(A.REOPEN, "重新办理", (Field("reason", "重新办理的原因", "textarea"),), button="确认重新办理",
+                       notes=(f"牵头单位重新计算办理期限：{rules.reopen_workdays}个工作日；诉求人将收到通知，并可对新的答复评价。",)),
         A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
         A.PUBLISH: Form(A.PUBLISH, "公开发布", (
             Field("subject", "公开标题"), Field("body", "公开正文（请删除个人信息）", "textarea"),
@@ -231,6 +241,12 @@ def _mark_complaint(message, v, actor):
     staff = [person for person in (db.session.get(User, i) for i in v.list("complained_staff")) if person]
     confidentiality.mark_complaint(message, actor=actor, units=units, staff=staff, note=v.get("note"))
     return "已保存投诉对象标记。" if units or staff else "已取消投诉对象标记。"
+
+
+def _rate_on_callback(message, v, actor):
+    round_before = message.redo_round
+    rating.rate(message, actor=actor, level=v.get("level"), comment=v.get("comment"))
+    return "已登记回访满意度，已发回承办单位重办。" if message.redo_round > round_before else "已登记回访满意度。"
 
 
 def _assign(message, v, actor):
@@ -307,6 +323,8 @@ HANDLERS = {
         m, actor=a, reason=v.get("reason"), guidance=v.get("guidance"))),
     A.ASSIGN: _assign,
     A.MARK_COMPLAINT: _mark_complaint,
+    A.RATE: _rate_on_callback,
+    A.REOPEN: _say("已重新交办牵头单位办理。", lambda m, v, a: review.reopen(m, actor=a, reason=v.get("reason"))),
     A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(
         m, actor=a, reason=v.get("reason"), basis=v.get("basis"))),
     "decide_return": _decide_return,

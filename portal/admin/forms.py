@@ -140,10 +140,12 @@ class CallForm(ActionForm):
     body = TextAreaField("来电内容")
     publish = StringField("是否同意公开")
     addressee = StringField("留言对象")
+    anonymous = StringField("是否匿名")
 
     def call(self) -> dict:
         """The service's keyword arguments."""
         text = {name: (self[name].data or "") for name in (
             "channel", "category", "subject", "body", "name", "phone", "email", "address", "topic", "region",
             "addressee")}
-        return {**text, "call_time": self.call_time.data, "publish_consent": self.publish.data == "yes"}
+        return {**text, "call_time": self.call_time.data, "publish_consent": self.publish.data == "yes",
+                "anonymous": self.anonymous.data == "yes"}

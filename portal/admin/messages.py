@@ -96,10 +96,11 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
     typed = request.form.to_dict() if failed else {}
     values = {**actions.defaults(message, current_user), **_template_body(), **typed}
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
+    shielded = shields(current_user, message)
     return render_template("admin/message.html", message=message, events=events,
                            forms=actions.forms_for(message, current_user), failed=failed, error=error,
-                           values=values, revealed=revealed, shielded=shields(current_user, message),
-                           may_reveal=may_reveal(current_user, *message.shielded_from()),
+                           values=values, revealed=revealed, shielded=shielded,
+                           may_reveal=may_reveal(current_user) and not shielded,
                            may_publish=refusal(current_user, Action.PUBLISH, message) is None,
                            attachments=attachments, units=actions.unit_choices(),
                            reply_templates=_templates_for(message)), status

@@ -80,6 +80,8 @@ class Rating(db.Model):  # R7.1: one per round
     level: Mapped[str] = mapped_column(String(30))
     comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Staff who took a phone caller's rating on callback (R12.6); None: the citizen rated on the web.
+    recorded_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
 
 
 class RedoRound(db.Model):  # R7.2

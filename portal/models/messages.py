@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import Encrypted
 from ..extensions import db
-from ..rules.permissions import LIVE_STATES
+from ..rules.permissions import LIVE_STATES, petitioner_hidden_from
+from ..rules.workflow import UNIT
 from .base import fk, utcnow
 
 
@@ -26,6 +27,8 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     publish_consent: Mapped[bool] = mapped_column(default=False)  # the citizen's 公开/不公开
     is_emergency: Mapped[bool] = mapped_column(default=False)  # 突发类: no extension (LN 第十四条)
+    # R12.1: the citizen withheld the name: no unit sees the petitioner; the office keeps the contact.
+    anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), index=True)
     redo_round: Mapped[int] = mapped_column(default=0, index=True)  # the redo queue reads the few above 0
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -72,6 +75,11 @@ class Message(db.Model):
         """The units and the staff (user ids) the complaint is about."""
         return (frozenset(t.unit_id for t in self.complaint_targets if t.unit_id),
                 frozenset(t.user_id for t in self.complaint_targets if t.user_id))
+
+    def hides_petitioner_from(self, actor) -> bool:
+        if actor.role not in UNIT:  # only units are ever shielded: the office's queues load no marks
+            return False
+        return petitioner_hidden_from(actor, *self.shielded_from(), anonymous=bool(self.anonymous))
 
     def active_assignments(self) -> list["Assignment"]:
         return [a for a in self.assignments if a.state == "active"]

@@ -25,14 +25,14 @@ def write():
     config = current_app.config
     if not (limits.allow("write:ip", request.remote_addr or "", limit=config["WRITE_LIMIT_PER_CLIENT"],
                          per_seconds=3600)
-            and limits.allow("write:phone", limits.canonical_phone(form.phone.data),
-                             limit=config["WRITE_LIMIT_PER_PHONE"], per_seconds=3600)):
+            and (not form.phone.data or limits.allow("write:phone", limits.canonical_phone(form.phone.data),
+                                                     limit=config["WRITE_LIMIT_PER_PHONE"], per_seconds=3600))):
         return _write_page(form, 429, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
     try:
         message, code = intake.submit_message(
             category=form.category.data, subject=form.subject.data, body=form.body.data, name=form.name.data,
             phone=form.phone.data, email=form.email.data, topic=form.topic.data, region=form.region.data,
-            publish_consent=form.publish.data == "yes", consent=form.consent.data)
+            publish_consent=form.publish.data == "yes", consent=form.consent.data, anonymous=form.anonymous.data)
     except DomainError as exc:
         return _write_page(form, exc.status_code, str(exc))
     response = current_app.make_response(render_template("public/written.html", message=message, code=code))

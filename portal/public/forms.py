@@ -19,9 +19,13 @@ class WriteForm(FlaskForm):
     body = TextAreaField("留言内容", validators=[DataRequired("请填写留言内容"),
                                               Length(min=10, max=5000, message="留言内容须为10至5000个字")],
                          description="请写明时间、地点和具体事项，便于核实办理。")
-    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名最多50个字")])
+    # Required unless anonymous: the service says so in Chinese (R12.1).
+    anonymous = BooleanField("匿名留言（不向承办单位提供我的个人信息，由平台办公室与我联系）")
+    name = StringField("姓名", validators=[Optional(), Length(max=50, message="姓名最多50个字")],
+                       description="匿名留言可不填。")
     phone = StringField("联系电话", validators=[
-        DataRequired("请填写联系电话"), Regexp(PHONE, message="联系电话格式不正确，请填写手机号码或带区号的固定电话")])
+        Optional(), Regexp(PHONE, message="联系电话格式不正确，请填写手机号码或带区号的固定电话")],
+        description="用于短信通知办理进度；匿名留言可不填，只凭查询码查询。")
     email = StringField("电子邮箱（选填）", validators=[Optional(), Regexp(EMAIL, message="电子邮箱格式不正确")])
     publish = RadioField("是否同意公开", default="yes", validators=[DataRequired("请选择是否同意公开")], choices=[
         SelectChoice("yes", "同意公开（个人信息不会公开）"), SelectChoice("no", "不公开")])

@@ -1,10 +1,9 @@
-"""What staff a complaint is about may read of it (R9.2, LN 第十九条, CZ 第十二条): every text with the
+"""What staff a complaint is about, or any unit on an anonymous message (R12.1), may read of it (R9.2,
+LN 第十九条, CZ 第十二条): every text with the
 petitioner's details and anything else identifying masked by the redaction engine, fully (no surname,
 no digits kept), since even a surname and a few digits identify a complainant to the unit they accuse."""
 from ..models import Message
 from ..rules import redaction
-from ..rules.permissions import is_complained_about
-from ..rules.workflow import UNIT
 
 SHIELDED_PANEL = "诉求人信息已对被投诉单位屏蔽"
 HIDDEN = {"name": "姓名", "phone": "电话", "id_number": "身份证号", "bank_card": "银行卡号",
@@ -12,8 +11,8 @@ HIDDEN = {"name": "姓名", "phone": "电话", "id_number": "身份证号", "ban
 
 
 def shields(actor, message: Message) -> bool:
-    """True when ``actor`` belongs to what the complaint is about."""
-    return actor.role in UNIT and is_complained_about(actor, *message.shielded_from())
+    """True when ``actor`` may not know who wrote."""
+    return message.hides_petitioner_from(actor)
 
 
 def masked(message: Message, text: str | None) -> str:

@@ -202,9 +202,11 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
 
 
 def complained_about(user):
-    """Messages that complain about ``user`` or their unit (R9.2)."""
-    return exists().where(ComplaintTarget.message_id == Message.id,
-                          or_(ComplaintTarget.unit_id == user.unit_id, ComplaintTarget.user_id == user.id))
+    """Messages whose petitioner ``user`` may not know: anonymous ones, and complaints about ``user``
+    or their unit (R12.1, R9.2)."""
+    return or_(Message.anonymous, exists().where(
+        ComplaintTarget.message_id == Message.id,
+        or_(ComplaintTarget.unit_id == user.unit_id, ComplaintTarget.user_id == user.id)))
 
 
 # Columns never NULL: pages after the first are found from the neighbouring row (keyset), not by

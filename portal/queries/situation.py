@@ -39,6 +39,7 @@ def situation(message: Message) -> Situation:
         publication=message.publication or "pending",
         shielded_units=message.shielded_from()[0],
         shielded_users=message.shielded_from()[1],
+        anonymous=bool(message.anonymous),
         unanswered_case_units=frozenset(unit for unit, answered in cases if answered is None),
         has_open_case=bool(cases),
         archive_ready=_archive_ready(message),

@@ -57,6 +57,7 @@ class Situation:
     publication: str = "pending"
     shielded_units: frozenset[int] = frozenset()  # the units the complaint is about (R9.2)
     shielded_users: frozenset[int] = frozenset()  # and the named staff
+    anonymous: bool = False  # R12.1: no unit sees the petitioner
     unanswered_case_units: frozenset[int] = frozenset()
     has_open_case: bool = False
     archive_ready: bool = False
@@ -68,7 +69,7 @@ class Situation:
 
     def shields(self, actor) -> bool:
         """True when ``actor`` belongs to what the complaint is about: the petitioner is hidden from them."""
-        return is_complained_about(actor, self.shielded_units, self.shielded_users)
+        return petitioner_hidden_from(actor, self.shielded_units, self.shielded_users, self.anonymous)
 
     def live_post(self, unit_id) -> Post | None:
         """The unit's assignment it is still working on."""
@@ -115,14 +116,17 @@ def may_decide_extension(actor, unit_id: int, approver: str) -> bool:
     return actor.role in (approver, R.PRINCIPAL_HEAD) and actor.unit_id == unit_id
 
 
-def is_complained_about(actor, units: frozenset[int], users: frozenset[int]) -> bool:
-    """R9.2: staff of a unit the complaint is about, or staff named in it."""
-    return actor.role in UNIT and (actor.unit_id in units or actor.id in users)
+def petitioner_hidden_from(actor, units: frozenset[int] = frozenset(), users: frozenset[int] = frozenset(),
+                           anonymous: bool = False) -> bool:
+    """Unit staff who may not know who wrote: every unit on an anonymous message (R12.1); the units
+    and the named staff a complaint is about (R9.2)."""
+    return actor.role in UNIT and (anonymous or actor.unit_id in units or actor.id in users)
 
 
-def may_reveal(actor, units: frozenset[int] = frozenset(), users: frozenset[int] = frozenset()) -> bool:
-    """R9.2: those the complaint is about never see the petitioner; the system admin neither."""
-    return actor.role != R.ADMIN and not is_complained_about(actor, units, users)
+def may_reveal(actor, units: frozenset[int] = frozenset(), users: frozenset[int] = frozenset(),
+               anonymous: bool = False) -> bool:
+    """R9.2, R12.1: see petitioner_hidden_from; the system admin never sees the petitioner either."""
+    return actor.role != R.ADMIN and not petitioner_hidden_from(actor, units, users, anonymous)
 
 
 # Pages and tools beyond a single message: who may open them.
@@ -200,16 +204,16 @@ def _reply(actor, post, s):
 
 def _contact(actor, post, s):
     if s.shields(actor):
-        return Refusal("该留言投诉本单位或本单位人员，联系诉求人请通过平台办公室。", 403)
+        return Refusal("该留言为匿名留言或投诉本单位、本单位人员，联系诉求人请通过平台办公室。", 403)
     return None
 
 
 def _office_contact(actor, s):
-    """The office calls the petitioner when the lead unit is the one complained about (R9.2)."""
+    """The office calls the petitioner when the lead unit may not know who wrote (R9.2, R12.1)."""
     lead = s.live_post_of_lead()
-    if lead is not None and lead.unit_id in s.shielded_units:
+    if lead is not None and (s.anonymous or lead.unit_id in s.shielded_units):
         return None
-    return Refusal("联系诉求人由承办单位负责；只有投诉承办单位本身的留言由平台办公室联系。", 403)
+    return Refusal("联系诉求人由承办单位负责；只有匿名留言和投诉承办单位本身的留言由平台办公室联系。", 403)
 
 
 def _sign_off(actor, post, s):
@@ -246,7 +250,7 @@ def _follow_up(actor, s):
     if actor.role == R.REVIEWER:
         return None
     if s.shields(actor):
-        return Refusal("该留言投诉本单位或本单位人员，回访由平台办公室进行。", 403)
+        return Refusal("该留言为匿名留言或投诉本单位、本单位人员，回访由平台办公室进行。", 403)
     lead = s.lead_in_force()
     return None if lead is not None and lead.unit_id == actor.unit_id else NOT_YOURS
 
@@ -299,6 +303,10 @@ def _redo(actor, s):
     return _rate(actor, s) or (None if s.redo_left else Refusal("本次评价不再发回重办。"))
 
 
+def _reopen(actor, s):
+    return None if s.lead_in_force() is not None else Refusal("该留言未交办承办单位，不能重新办理，请重新受理交办。")
+
+
 def _settle(actor, s):
     return None if s.may_settle else Refusal("本市办法未规定不再交办转办的情形。")
 
@@ -313,5 +321,5 @@ _CHECKS = {
     A.RECORD_FOLLOW_UP: _follow_up, A.ANSWER_SUPERVISION: _answer_case, A.CLOSE_SUPERVISION: _close_case,
     A.OPEN_SUPERVISION: _open_case, A.PUBLISH: _publish, A.WITHHOLD: _withhold, A.HIDE: _hide,
     A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate, A.OPEN_REDO: _redo, A.SETTLE: _settle,
-    A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact,
+    A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact, A.REOPEN: _reopen,
 }

@@ -83,6 +83,7 @@ class Policy:
     extension_requesters: tuple[str, ...]  # who in the unit signs the application (CZ: 分管负责同志)
     return_window_workdays: int
     redo_window_workdays: int
+    reopen_workdays: int  # R12.6: the fresh clock of a matter the office reopens
     redo_max_rounds: int
     ratings: tuple[Choice, ...]
     redo_ratings: tuple[str, ...]
@@ -175,6 +176,7 @@ def _build(name: str, raw: dict) -> Policy:
         extension_requesters=tuple(ext.get("requested_by", UNIT_ROLES)),
         return_window_workdays=raw["return"]["window_workdays"],
         redo_window_workdays=redo["window_workdays"],
+        reopen_workdays=raw["reopen"]["workdays"],
         redo_max_rounds=redo["max_rounds"],
         ratings=_choices(raw["ratings"]),
         redo_ratings=tuple(redo["ratings"]),

@@ -65,6 +65,7 @@ class Action(StrEnum):
     SETTLE = "settle"
     MARK_FALSE = "mark_false"
     MARK_COMPLAINT = "mark_complaint"
+    REOPEN = "reopen"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
     PUBLISH = "publish"
@@ -80,6 +81,7 @@ S, R, A = Status, Role, Action
 UNIT = frozenset({R.HANDLER, R.DEPUTY_HEAD, R.PRINCIPAL_HEAD})
 HEADS = frozenset({R.DEPUTY_HEAD, R.PRINCIPAL_HEAD})
 SCREENERS = frozenset({R.OPERATOR, R.DISPATCHER})
+RATERS = frozenset({R.CITIZEN, R.OPERATOR, R.REVIEWER})  # staff: a phone caller's rating taken on callback
 OPEN = (S.RECEIVED, S.TO_ASSIGN, S.ASSIGNED, S.RETURN_REQUESTED, S.SIGNOFF, S.REVIEW, S.ANSWERED, S.VISITED)
 HANDLING = (S.ASSIGNED,)
 REPLIED = (S.ANSWERED, S.VISITED)
@@ -107,15 +109,18 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (S.REVIEW, A.APPROVE_REPLY): (S.ANSWERED, frozenset({R.REVIEWER})),
     (S.REVIEW, A.SEND_BACK): (S.ASSIGNED, frozenset({R.REVIEWER})),
     (S.ANSWERED, A.RECORD_FOLLOW_UP): (S.VISITED, UNIT | {R.REVIEWER}),
-    (S.ANSWERED, A.OPEN_REDO): (S.ASSIGNED, frozenset({R.CITIZEN})),
-    (S.VISITED, A.OPEN_REDO): (S.ASSIGNED, frozenset({R.CITIZEN})),
-    (S.CLOSED, A.OPEN_REDO): (S.ASSIGNED, frozenset({R.CITIZEN})),
+    # The citizen on the web, or the office recording a phone caller's rating on callback (R12.6).
+    (S.ANSWERED, A.OPEN_REDO): (S.ASSIGNED, RATERS),
+    (S.VISITED, A.OPEN_REDO): (S.ASSIGNED, RATERS),
+    (S.CLOSED, A.OPEN_REDO): (S.ASSIGNED, RATERS),
     (S.ANSWERED, A.CLOSE): (S.CLOSED, frozenset({R.REVIEWER})),  # only when follow-up is not required
     (S.VISITED, A.CLOSE): (S.CLOSED, frozenset({R.REVIEWER})),
     # CZ 第九条(六) second paragraph: the office explains and does not assign the matter again.
     (S.TO_ASSIGN, A.SETTLE): (S.CLOSED, frozenset({R.DISPATCHER})),
     (S.REVIEW, A.SETTLE): (S.CLOSED, frozenset({R.REVIEWER})),
     (S.CLOSED, A.ARCHIVE): (S.ARCHIVED, frozenset({R.DISPATCHER, R.ADMIN})),
+    # R12.6: the office reopens a closed matter with a reason; the lead unit handles it again.
+    (S.CLOSED, A.REOPEN): (S.ASSIGNED, frozenset({R.DISPATCHER, R.SUPERVISOR})),
     **_loop(A.REQUEST_CO_RETURN, UNIT, HANDLING),
     **_loop(A.DECIDE_CO_RETURN, {R.DISPATCHER}, HANDLING),
     # The office calls the petitioner for a unit the complaint is about (R9.2).
@@ -127,7 +132,7 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     **_loop(A.SUBMIT_CO_OPINION, UNIT, HANDLING),
     **_loop(A.ADD_ATTACHMENT, UNIT, HANDLING),
     **_loop(A.EXPLAIN_DELAY, UNIT, HANDLING + (S.SIGNOFF,)),
-    **_loop(A.RATE, {R.CITIZEN}, REPLIED + (S.CLOSED,)),
+    **_loop(A.RATE, RATERS, REPLIED + (S.CLOSED,)),
     **_loop(A.SPOT_CHECK, {R.REVIEWER, R.SUPERVISOR}, REPLIED + (S.CLOSED, S.ARCHIVED)),
     **_loop(A.PUBLISH, {R.REVIEWER}, PUBLISHABLE),
     **_loop(A.WITHHOLD, {R.REVIEWER}, PUBLISHABLE),
@@ -169,7 +174,8 @@ ACTION_LABELS = {
     A.SUBMIT_REPLY: "提交答复",
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
-    A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求", A.MARK_COMPLAINT: "标记投诉对象",
+    A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
+    A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

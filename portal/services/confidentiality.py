@@ -9,7 +9,7 @@ from .common import DomainError, Forbidden, check_version, commit, move, record,
 def reveal_petitioner(message, *, actor) -> None:
     """Show the petitioner's details to staff: a recorded action, never to those complained about."""
     shielded = situation(message)
-    if not may_reveal(actor, shielded.shielded_units, shielded.shielded_users):
+    if not may_reveal(actor, shielded.shielded_units, shielded.shielded_users, shielded.anonymous):
         raise Forbidden("您无权查看诉求人信息。")
     record(message, "reveal_petitioner", actor=actor)
     commit()

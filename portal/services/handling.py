@@ -8,7 +8,7 @@ from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Attachment, ExtensionRequest, Message, Reply, SignOff
-from ..rules.permissions import is_complained_about, may_decide_extension
+from ..rules.permissions import may_decide_extension
 from ..rules.workflow import UNIT, Action
 from .common import (
     DomainError,
@@ -247,8 +247,8 @@ def _visit_and_legal_review(message, actor, kind, visit_note, reviewer, opinion)
     contact, or the complaint is about the unit: the office calls then, R9.2); 第九条(五): a legal
     review, where the unit needs one, names its reviewer and opinion."""
     visit_note = (visit_note or "").strip()
-    unit_may_call = bool(message.petitioner and message.petitioner.has_contact) and not is_complained_about(
-        actor, *message.shielded_from())
+    unit_may_call = bool(message.petitioner and message.petitioner.has_contact) and not message.hides_petitioner_from(
+        actor)
     if policy().follow_up_in_reply and kind == "answer" and unit_may_call and not visit_note:
         raise DomainError("请填写回访诉求人的情况（办结后须回访诉求人并在办理结果中注明）。")
     reviewer, opinion = (reviewer or "").strip(), (opinion or "").strip()

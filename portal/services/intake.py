@@ -22,14 +22,17 @@ LIMITS = {"subject": 200, "body": 5000, "name": 50, "topic": 40, "region": 100, 
 
 def submit_message(*, category: str, subject: str, body: str, name: str, phone: str, email: str = "",
                    address: str = "", topic: str = "", region: str = "", publish_consent: bool,
-                   consent: bool, actor=CITIZEN, api_client: str = "") -> tuple[Message, str]:
+                   consent: bool, actor=CITIZEN, api_client: str = "", anonymous: bool = False) -> tuple[Message, str]:
     """A citizen's message from the web form (R1.2), or sent by an Open311 client on the citizen's
-    behalf (``api_client``, recorded on the event). Returns the message and its query code."""
+    behalf (``api_client``, recorded on the event). Returns the message and its query code.
+    ``anonymous`` (R12.1): the name may be withheld, and the phone too (the query code is then the
+    only way to follow it); no unit sees who wrote, the office keeps the contact."""
     if not consent:
         raise DomainError("请阅读并同意《留言须知》后再提交。")
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
-                    address=address, topic=topic, region=region)
+                    address=address, topic=topic, region=region, anonymous=anonymous)
     message, code = new_message(fields, channel=policy().web_channel, publish_consent=publish_consent)
+    message.anonymous = anonymous
     via = {"api_client": api_client} if api_client else {}
     move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no, **via)
     db.session.add(message)
@@ -39,14 +42,16 @@ def submit_message(*, category: str, subject: str, body: str, name: str, phone: 
 
 def record_call(*, actor, channel: str, call_time: datetime, category: str, subject: str, body: str,
                 name: str, phone: str, email: str = "", address: str = "", topic: str = "",
-                region: str = "", publish_consent: bool = False, addressee: str = "") -> tuple[Message, str]:
+                region: str = "", publish_consent: bool = False, addressee: str = "",
+                anonymous: bool = False) -> tuple[Message, str]:
     """An operator enters a hotline call or a channel's item (R1.3). ``call_time`` is China time;
     ``addressee`` is the leader a board's message was written to (人民网: governor or mayor)."""
     board = policy().channel(channel)
     level = board.level_for(addressee or None)
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
-                    address=address, topic=topic, region=region)
+                    address=address, topic=topic, region=region, anonymous=anonymous)
     message, code = new_message(fields, channel=channel, publish_consent=publish_consent)
+    message.anonymous = anonymous
     message.channel_level = level
     message.addressee = addressee if board.addressees else None
     message.call_time = clock.china_to_utc(call_time)
@@ -106,16 +111,20 @@ def _dummy_hash() -> str:
     return cache[method]
 
 
-def _clean(**fields) -> dict:
+def _clean(*, anonymous: bool = False, **fields) -> dict:
     fields = {key: (value or "").strip() for key, value in fields.items()}
-    for key, label in (("category", "诉求类别"), ("subject", "标题"), ("body", "内容"), ("name", "姓名"),
-                       ("phone", "联系电话")):
+    for key, label in (("category", "诉求类别"), ("subject", "标题"), ("body", "内容")):
         require_text(fields[key], label)
+    if not anonymous:  # an anonymous citizen may withhold both (R12.1)
+        if not fields["name"]:
+            raise DomainError("请填写姓名；不愿提供的，请选择匿名留言。")
+        if not fields["phone"]:
+            raise DomainError("请填写联系电话；匿名留言可以不留电话，凭查询码查询办理进度。")
     policy().category_label(fields["category"])
     for key, limit in LIMITS.items():
         if len(fields[key]) > limit:
             raise DomainError(f"“{key}”过长，最多{limit}个字。")
-    if not PHONE.match(fields["phone"]):
+    if fields["phone"] and not PHONE.match(fields["phone"]):
         raise DomainError("联系电话格式不正确，请填写手机号码或带区号的固定电话。")
     if fields["email"] and not EMAIL.match(fields["email"]):
         raise DomainError("电子邮箱格式不正确。")

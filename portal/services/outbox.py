@@ -40,6 +40,14 @@ def notify_petitioner(message: Message, key: str, body: str) -> None:
               body=body, message=message)
 
 
+def notify_unit(assignment, key: str, body: str) -> None:
+    """An SMS to each active handler of the assignment's unit."""
+    for user in assignment.unit.users:
+        if user.role == "handler" and user.active:
+            queue(f"{key}:{user.id}", channel="sms", recipient=user.phone, name=user.name,
+                  message=assignment.message, body=body)
+
+
 def backoff(attempts: int) -> timedelta:
     """The pause after the ``attempts``-th failure: 1, 5, 25, 125 … minutes."""
     return timedelta(minutes=5 ** (attempts - 1))

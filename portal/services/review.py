@@ -2,13 +2,14 @@
 from sqlalchemy import select
 
 from .. import clock
+from ..display import date_cn
 from ..extensions import db
 from ..models import FollowUp, RedoRound, Review
 from ..rules.workflow import Action
 from .common import DomainError, check_version, commit, move, policy, require, require_text, workdays_between
 from .deadlines import set_period
 from .handling import latest_reply
-from .outbox import notify_petitioner
+from .outbox import notify_petitioner, notify_unit
 
 
 def approve_reply(message, *, actor, note: str = "", version: int | None = None) -> Review:
@@ -97,6 +98,27 @@ def settle(message, *, actor, reason: str, explanation: str, version: int | None
     move(message, Action.SETTLE, actor=actor, reason=choice.text, explanation=explanation)
     notify_petitioner(message, f"settled:{message.id}",
                       f"您的留言（{message.tracking_no}）已办结：{choice.text}。{explanation}")
+    commit()
+
+
+def reopen(message, *, actor, reason: str, version: int | None = None) -> None:
+    """R12.6: the office reopens a closed matter with its reason. The lead unit handles it again on a
+    fresh clock of the preset's length; it is a new round, so the citizen rates the new answer."""
+    check_version(message, version)
+    require(actor, Action.REOPEN, message)
+    reason = require_text(reason, "重新办理的原因")
+    lead = message.lead_in_force()
+    lead.state, lead.finished_at, lead.submitted_on = "active", None, None
+    workdays = policy().reopen_workdays
+    set_period(lead, clock.today(), workdays)
+    lead.counted_workdays += workdays
+    message.closed_at = None
+    message.redo_round += 1
+    move(message, Action.REOPEN, actor=actor, reason=reason, due_date=lead.due_date)
+    notify_unit(lead, f"reopen:{message.id}:{message.redo_round}",
+                f"留言（{message.tracking_no}）已由平台重新交办：{reason}。请于{date_cn(lead.due_date)}前办理答复。")
+    notify_petitioner(message, f"reopen:{message.id}:{message.redo_round}",
+                      f"您的留言（{message.tracking_no}）已重新办理，承办单位将于{date_cn(lead.due_date)}前答复。")
     commit()
 
 

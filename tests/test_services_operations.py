@@ -1,0 +1,57 @@
+"""Everyday operations of a hotline office (R12), through the services, per preset."""
+from datetime import date
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Notification
+from portal.queries.common import add_workdays, policy
+from portal.rules.workflow import Role, Status
+from portal.services import DomainError, rating, review
+from tests.conftest import on
+from tests.factories import answer, answered, status_of
+
+
+def closed(city, day="2026-11-16"):
+    message = answered(city, day)
+    with on(day, 16):
+        if status_of(message) == Status.ANSWERED and policy().follow_up_required:
+            review.record_follow_up(message, actor=city.user(Role.REVIEWER), method="电话", outcome="已告知")
+        review.close(message, actor=city.user(Role.REVIEWER))
+    assert status_of(message) == Status.CLOSED
+    return message
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_the_office_reopens_a_closed_matter_on_a_fresh_clock_of_the_presets_length(city, policy_name):
+    """R12.6: the reason is required; the lead unit works again until today + [reopen] workdays; unit and
+    citizen are told; the new answer is a new round the citizen rates again."""
+    message = closed(city)
+    with on("2026-11-20"):
+        rating.rate(message, level="basically_satisfied")
+    dispatcher = city.user(Role.DISPATCHER)
+    with on("2026-11-30"):
+        with pytest.raises(DomainError, match="请填写重新办理的原因"):
+            review.reopen(message, actor=dispatcher, reason=" ")
+        with pytest.raises(DomainError) as refused:
+            review.reopen(message, actor=city.user(Role.PRINCIPAL_HEAD, "住建局"), reason="x")
+        assert refused.value.status_code == 403
+        review.reopen(message, actor=dispatcher, reason="诉求人反映噪音再次出现")
+    lead = message.lead_assignment()
+    assert status_of(message) == Status.ASSIGNED and message.closed_at is None
+    assert lead.due_date == add_workdays(date(2026, 11, 30), policy().reopen_workdays) == date(2026, 12, 7)
+    bodies = [n.body for n in db.session.query(Notification) if n.dedupe_key.startswith("reopen:")]
+    assert any("已由平台重新交办" in b for b in bodies) and any("已重新办理" in b for b in bodies)
+    answer(city, message, "2026-12-03")
+    assert status_of(message) == Status.ANSWERED
+    with on("2026-12-04"):
+        rating.rate(message, level="satisfied")  # the new answer is a new round: rated again
+
+
+def test_only_a_matter_with_a_lead_unit_can_be_reopened(city):
+    message = closed(city)
+    lead = message.lead_in_force()
+    lead.state = "returned"
+    db.session.commit()
+    with pytest.raises(DomainError, match="未交办承办单位"):
+        review.reopen(message, actor=city.user(Role.DISPATCHER), reason="再办")
