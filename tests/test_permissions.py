@@ -167,6 +167,8 @@ CALLS = {  # each action with valid input, as the back office (or the citizen's 
 CITIZEN_CALLS = {
     A.RATE: lambda m, u: rating.rate(m, level=policy().ratings[0].code),
     A.OPEN_REDO: lambda m, u: rating.rate(m, level=sorted(policy().redo_ratings)[0]),
+    A.SUPPLEMENT: lambda m, u: intake.supplement(m, text="补充：施工时间为每晚十点后"),
+    A.WITHDRAW: lambda m, u: intake.withdraw(m, reason="问题已自行解决"),
 }
 
 

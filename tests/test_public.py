@@ -179,7 +179,7 @@ def test_track_then_rate_unsatisfied_reopens_and_the_second_rating_is_final(clie
         reply(city, message, body="重新办理后答复。")
         handling.sign_off(message, actor=city.user(Role.DEPUTY_HEAD, "住建局"), approve=True)
         review.approve_reply(message, actor=city.user(Role.REVIEWER))
-    assert "这是重办后的评价" in client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
+        assert "这是重办后的评价" in client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
     rated(city, message, "2026-11-06", "very_unsatisfied")
     page = client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
     assert "提交评价" not in page and message.status == Status.ANSWERED

@@ -65,9 +65,11 @@ def test_every_status_and_action_has_labels_and_is_reachable():
     assert {action for _, action in TRANSITIONS} == set(Action)
 
 
-def test_the_citizen_can_only_submit_and_rate():
+def test_the_citizen_can_only_submit_rate_add_and_withdraw():
     citizen_actions = {action for (_, action), (_, roles) in TRANSITIONS.items() if R.CITIZEN in roles}
-    assert citizen_actions == {A.SUBMIT, A.RATE, A.OPEN_REDO}
+    assert citizen_actions == {A.SUBMIT, A.RATE, A.OPEN_REDO, A.SUPPLEMENT, A.WITHDRAW}
+    before_answer = {status for (status, action) in TRANSITIONS if action in (A.SUPPLEMENT, A.WITHDRAW)}
+    assert before_answer == {S.RECEIVED, S.TO_ASSIGN, S.ASSIGNED, S.RETURN_REQUESTED, S.SIGNOFF, S.REVIEW}
 
 
 def test_allowed_actions_lists_the_forms_to_show():

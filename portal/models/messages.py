@@ -39,6 +39,7 @@ class Message(db.Model):
     guidance: Mapped[str] = mapped_column(Text, default="")  # R2.3: the channel to use instead
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]  # R12.5: closed because the citizen withdrew it
     archived_at: Mapped[datetime | None]
     publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -1,18 +1,18 @@
 """The citizen's own actions: write a message (R1.2), track it with the query code (R11.3),
-rate the reply (R7). A tracked message is remembered in the signed session, never in the URL."""
+rate the reply (R7), add to it or withdraw it (R12.5). A tracked message is remembered in the
+signed session, never in the URL."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Event, Message, Rating
-from ..rules.workflow import Status, public_label
-from ..services import DomainError, intake, limits, rating
+from ..models import Event, Message
+from ..queries.situation import refusal
+from ..rules.workflow import Action, Status, public_label
+from ..services import CITIZEN, DomainError, intake, limits, rating
 from ..services.common import policy
 from . import bp
-from .forms import RateForm, TrackForm, WriteForm
+from .forms import RateForm, SupplementForm, TrackForm, WithdrawForm, WriteForm
 from .timeline import public_timeline
-
-RATEABLE = {Status.ANSWERED, Status.VISITED, Status.CLOSED}
 
 
 @bp.route("/write", methods=["GET", "POST"])
@@ -84,6 +84,40 @@ def rate(tracking_no: str):
     return redirect(url_for("public.tracked", tracking_no=tracking_no))
 
 
+@bp.post("/track/<tracking_no>/supplement")
+def supplement(tracking_no: str):
+    message = _tracked_message(tracking_no)
+    if message is None:
+        return redirect(url_for("public.track"))
+    form = SupplementForm()
+    if not form.validate_on_submit():
+        return _tracked_page(message, RateForm(policy()), 400, supplement_form=form)
+    try:
+        intake.supplement(message, text=form.text.data)
+    except DomainError as exc:
+        return _tracked_page(message, RateForm(policy()), exc.status_code, supplement_form=form,
+                             supplement_error=str(exc))
+    flash("补充内容已提交，承办单位将一并办理。")
+    return redirect(url_for("public.tracked", tracking_no=tracking_no))
+
+
+@bp.post("/track/<tracking_no>/withdraw")
+def withdraw(tracking_no: str):
+    message = _tracked_message(tracking_no)
+    if message is None:
+        return redirect(url_for("public.track"))
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _tracked_page(message, RateForm(policy()), 400, withdraw_form=form)
+    try:
+        intake.withdraw(message, reason=form.reason.data)
+    except DomainError as exc:
+        return _tracked_page(message, RateForm(policy()), exc.status_code, withdraw_form=form,
+                             withdraw_error=str(exc))
+    flash("留言已撤回，不再办理。")
+    return redirect(url_for("public.tracked", tracking_no=tracking_no))
+
+
 def _tracked_message(tracking_no: str) -> Message | None:
     message = db.session.scalar(select(Message).where(Message.tracking_no == tracking_no))
     if message is None or message.id not in session.get("tracked", []):
@@ -91,11 +125,14 @@ def _tracked_message(tracking_no: str) -> Message | None:
     return message
 
 
-def _tracked_page(message: Message, form, status: int = 200, error: str | None = None):
+def _tracked_page(message: Message, form, status: int = 200, error: str | None = None, **forms):
     events = db.session.scalars(select(Event).where(Event.message_id == message.id).order_by(Event.id)).all()
-    rated = {r.round for r in db.session.scalars(select(Rating).where(Rating.message_id == message.id))}
     reply = next((r for r in reversed(message.replies) if r.state == "approved"), None)
-    can_rate = Status(message.status) in RATEABLE and message.redo_round not in rated and reply is not None
-    return render_template("public/tracked.html", message=message, status_label=public_label(message.status),
+    can_rate = reply is not None and refusal(CITIZEN, Action.RATE, message) is None
+    may = {f"can_{action.value}": refusal(CITIZEN, action, message) is None
+           for action in (Action.SUPPLEMENT, Action.WITHDRAW)}
+    forms = {"supplement_form": SupplementForm(formdata=None), "withdraw_form": WithdrawForm(formdata=None), **forms}
+    label = "已撤回" if message.withdrawn_at else public_label(message.status)
+    return render_template("public/tracked.html", message=message, status_label=label,
                            timeline=public_timeline(events), reply=reply, form=form, can_rate=can_rate,
-                           error=error), status
+                           error=error, **may, **forms), status

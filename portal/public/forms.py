@@ -49,3 +49,15 @@ class RateForm(FlaskForm):
     def __init__(self, policy, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = [SelectChoice(r.code, r.text) for r in policy.ratings]
+
+
+class SupplementForm(FlaskForm):
+    text = TextAreaField("补充内容", validators=[DataRequired("请填写补充内容"),
+                                              Length(max=2000, message="补充内容最多2000个字")],
+                         description="补充的情况将转给承办单位一并办理；请勿重复填写已写过的内容。")
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("撤回原因", validators=[DataRequired("请填写撤回原因"),
+                                               Length(max=500, message="撤回原因最多500个字")],
+                           description="撤回后不再办理，也不能恢复；如问题仍在，请重新留言。")

@@ -40,6 +40,9 @@ STEPS = {
     "open_redo": _redo,
     "close": lambda d: "已办结",
     "publish": lambda d: "答复已在平台公开（个人信息已隐去）",
+    "supplement": lambda d: "您补充了留言内容",
+    "withdraw": lambda d: f"您已撤回留言：{d.get('reason', '')}",
+    "reopen": lambda d: f"已重新办理，期限{_due(d.get('due_date'))}",
 }
 
 

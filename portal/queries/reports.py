@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from .. import clock, textmining
 from ..extensions import db
-from ..models import Message, Petitioner, Rating, Unit
+from ..models import Event, Message, Petitioner, Rating, Unit
 from ..rules import redaction
 from ..rules.assessment import percent
 from ..rules.periods import Period
@@ -95,6 +95,7 @@ class AnalysisReport:
     hot_topics: list[HotTopic] = field(default_factory=list)
     groups: list[SimilarGroup] = field(default_factory=list)
     reconciliation: list[ChannelBalance] = field(default_factory=list)
+    operations: list[Row] = field(default_factory=list)  # R12: each everyday operation, counted
 
     @property
     def change(self) -> float | None:
@@ -121,7 +122,30 @@ def analysis(period: Period) -> AnalysisReport:
     report.breakdowns = _breakdowns(current_rows, previous_rows)
     report.hot_topics, report.groups = _text_mining(period)
     report.reconciliation = reconciliation(period)
+    report.operations = [Row(label, now, before) for (label, now), (_, before)
+                         in zip(operations(period), operations(previous), strict=True)]
     return report
+
+
+# Everyday operations (R12) counted by the moves recorded in the period.
+OPERATION_EVENTS = (("withdraw", "诉求人撤回"), ("supplement", "诉求人补充"), ("reopen", "重新办理"),
+                    ("mark_complaint", "标记投诉对象"))
+
+
+def operations(period: Period) -> list[tuple[str, int]]:
+    start, end = utc_bounds(period)
+    in_period = (Event.created_at >= start, Event.created_at < end)
+    counts = dict(db.session.execute(select(Event.kind, func.count()).where(
+        *in_period, Event.kind.in_([kind for kind, _ in OPERATION_EVENTS])).group_by(Event.kind)).all())
+    received = (Message.received_at >= start, Message.received_at < end)
+    callbacks = db.session.scalar(select(func.count()).select_from(Rating).where(
+        Rating.recorded_by_id.is_not(None), Rating.rated_at >= start, Rating.rated_at < end))
+    return [
+        ("匿名留言", db.session.scalar(select(func.count()).where(Message.anonymous, *received))),
+        ("突发类事项", db.session.scalar(select(func.count()).where(Message.is_emergency, *received))),
+        *[(label, counts.get(kind, 0)) for kind, label in OPERATION_EVENTS],
+        ("电话回访代为评价", callbacks),
+    ]
 
 
 def _volume_rows(period: Period) -> list[tuple]:

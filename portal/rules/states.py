@@ -10,7 +10,7 @@ class AssignmentState(StrEnum):
     ACTIVE = "active"  # the unit is working on it
     DONE = "done"  # the unit's part is answered (lead) or given (co-unit)
     RETURNED = "returned"  # handed back with the office's consent
-    WITHDRAWN = "withdrawn"  # a co-unit's share ended because the lead's return was approved
+    WITHDRAWN = "withdrawn"  # ended without an answer: the lead's return was approved, or the citizen withdrew
 
 
 class ReplyState(StrEnum):

@@ -66,6 +66,8 @@ class Action(StrEnum):
     MARK_FALSE = "mark_false"
     MARK_COMPLAINT = "mark_complaint"
     REOPEN = "reopen"
+    SUPPLEMENT = "supplement"
+    WITHDRAW = "withdraw"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
     PUBLISH = "publish"
@@ -87,6 +89,7 @@ HANDLING = (S.ASSIGNED,)
 REPLIED = (S.ANSWERED, S.VISITED)
 SUPERVISABLE = (S.ASSIGNED, S.RETURN_REQUESTED, S.SIGNOFF, S.REVIEW, S.ANSWERED, S.VISITED, S.CLOSED)
 PUBLISHABLE = (S.ANSWERED, S.VISITED, S.CLOSED, S.ARCHIVED)
+NOT_YET_ANSWERED = (S.RECEIVED, S.TO_ASSIGN, S.ASSIGNED, S.RETURN_REQUESTED, S.SIGNOFF, S.REVIEW)
 
 
 def _loop(action, roles, statuses):
@@ -121,6 +124,9 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (S.CLOSED, A.ARCHIVE): (S.ARCHIVED, frozenset({R.DISPATCHER, R.ADMIN})),
     # R12.6: the office reopens a closed matter with a reason; the lead unit handles it again.
     (S.CLOSED, A.REOPEN): (S.ASSIGNED, frozenset({R.DISPATCHER, R.SUPERVISOR})),
+    # R12.5: with the query code the citizen adds to a message not yet answered, or withdraws it.
+    **_loop(A.SUPPLEMENT, {R.CITIZEN}, NOT_YET_ANSWERED),
+    **{(status, A.WITHDRAW): (S.CLOSED, frozenset({R.CITIZEN})) for status in NOT_YET_ANSWERED},
     **_loop(A.REQUEST_CO_RETURN, UNIT, HANDLING),
     **_loop(A.DECIDE_CO_RETURN, {R.DISPATCHER}, HANDLING),
     # The office calls the petitioner for a unit the complaint is about (R9.2).
@@ -175,7 +181,7 @@ ACTION_LABELS = {
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
     A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
-    A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理",
+    A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理", A.SUPPLEMENT: "诉求人补充", A.WITHDRAW: "诉求人撤回",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

@@ -10,9 +10,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import clock
 from ..extensions import db
 from ..models import ComplaintTarget, Message, Petitioner, Unit
+from ..rules.states import AssignmentState
 from ..rules.workflow import Action
 from .common import CITIZEN, DomainError, check_version, commit, move, policy, require, require_text
-from .outbox import notify_petitioner
+from .deadlines import keep_lead_on_message
+from .outbox import notify_petitioner, notify_unit
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
@@ -175,4 +177,39 @@ def mark_false(message: Message, *, actor, reason: str, referred_to_police: bool
     message.false_report_reason = require_text(reason, "认定理由")
     move(message, Action.MARK_FALSE, actor=actor, reason=message.false_report_reason,
          referred_to_police=referred_to_police)
+    commit()
+
+
+SUPPLEMENT_MAX = 2000
+
+
+def supplement(message: Message, *, text: str, actor=CITIZEN, version: int | None = None) -> None:
+    """R12.5: the citizen adds to a message not yet answered; the units handling it are told and
+    read it in the timeline."""
+    check_version(message, version)
+    require(actor, Action.SUPPLEMENT, message)
+    text = require_text(text, "补充内容")
+    if len(text) > SUPPLEMENT_MAX:
+        raise DomainError(f"补充内容最多{SUPPLEMENT_MAX}个字，请精简后再提交。")
+    move(message, Action.SUPPLEMENT, actor=actor, text=text)
+    for assignment in message.active_assignments():
+        notify_unit(assignment, f"supplement:{message.id}:{len(message.events)}",
+                    f"留言（{message.tracking_no}）诉求人补充了内容，请在办理过程中查看。")
+    commit()
+
+
+def withdraw(message: Message, *, reason: str, actor=CITIZEN, version: int | None = None) -> None:
+    """R12.5: the citizen withdraws a message not yet answered: the units' clocks stop (their shares
+    end unanswered), the message is closed as withdrawn and counted as such."""
+    check_version(message, version)
+    require(actor, Action.WITHDRAW, message)
+    reason = require_text(reason, "撤回原因")
+    now = clock.now()
+    for assignment in message.active_assignments():
+        assignment.state, assignment.finished_at = AssignmentState.WITHDRAWN, now
+        notify_unit(assignment, f"withdraw:{message.id}",
+                    f"留言（{message.tracking_no}）已由诉求人撤回，无需继续办理。")
+    message.closed_at = message.withdrawn_at = now
+    move(message, Action.WITHDRAW, actor=actor, reason=reason)
+    keep_lead_on_message(message)
     commit()
