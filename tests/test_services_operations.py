@@ -55,3 +55,46 @@ def test_only_a_matter_with_a_lead_unit_can_be_reopened(city):
     db.session.commit()
     with pytest.raises(DomainError, match="未交办承办单位"):
         review.reopen(message, actor=city.user(Role.DISPATCHER), reason="再办")
+
+
+def urgent(city, day="2026-11-23", category="complaint"):
+    from portal.services import dispatch, intake
+    from tests.factories import submit
+
+    with on(day, 9):
+        message, _ = submit(category=category)
+        intake.accept(message, actor=city.user(Role.OPERATOR), is_emergency=True)
+        dispatch.assign(message, city.units["住建局"], actor=city.user(Role.DISPATCHER))
+    return message
+
+
+@pytest.mark.parametrize(("policy_name", "normal_close"), [("longnan", date(2026, 11, 30)),  # 5 WD
+                                                           ("chizhou", date(2026, 12, 2))])  # 7 WD
+def test_an_urgent_matter_runs_on_the_presets_shorter_clock(city, policy_name, normal_close):
+    """R12.7: assigned Monday 23 Nov, an urgent complaint closes 3 working days later (26 Nov), its contact
+    step in 1; an ordinary one keeps the category's period."""
+    from tests.factories import assigned
+
+    fast, ordinary = urgent(city), assigned(city, "2026-11-23")
+    lead = fast.lead_assignment()
+    assert lead.due_date == date(2026, 11, 26) == add_workdays(date(2026, 11, 23), policy().urgent_deadline.close)
+    assert ordinary.lead_assignment().due_date == normal_close
+    if policy_name == "longnan":
+        assert lead.contact_due == date(2026, 11, 24) and ordinary.lead_assignment().contact_due == date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_an_urgent_matter_is_reminded_sooner_and_highlighted_in_the_queue(city, policy_name, client):
+    from portal.services import reminders
+    from tests.factories import assigned
+    from tests.test_admin import sign_in
+
+    fast, ordinary = urgent(city), assigned(city, "2026-11-23")
+    with on("2026-11-24", 8):
+        reminders.tick()
+    reminded = {n.message_id for n in db.session.query(Notification)
+                if n.body.startswith("催办提醒") and "办结" in n.body}
+    assert fast.id in reminded and ordinary.id not in reminded
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    page = client.get("/admin/?queue=all").get_data(as_text=True)
+    assert page.count('<span class="tag urgent">突发</span>') == 1

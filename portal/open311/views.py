@@ -138,7 +138,7 @@ def _submission_fields(form) -> dict:
 
 
 def _notice(message, code: str) -> str:
-    close = policy().deadline(message.category).close
+    close = policy().deadline(message.category, message.is_emergency).close
     expected = add_workdays(clock.today(), close)
     return (f"已收到，留言编号 {message.tracking_no}，查询码 {code}（请转告诉求人，凭编号和查询码查询进度、评价答复；"
             f"查询码只显示这一次）。受理后交办承办单位，"

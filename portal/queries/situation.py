@@ -11,7 +11,7 @@ from .common import add_workdays, policy
 
 def situation(message: Message) -> Situation:
     rules = policy()
-    deadline = rules.deadline(message.category) if message.category else None
+    deadline = rules.deadline(message.category, message.is_emergency) if message.category else None
     ids = [a.id for a in message.assignments]
     returns = _pending(ReturnRequest, ids)
     extensions = _pending(ExtensionRequest, ids)

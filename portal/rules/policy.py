@@ -4,7 +4,7 @@ Code asks the policy; it never hard-codes a deadline. Unknown or malformed prese
 at start-up with a message that names the file and the key.
 """
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -93,6 +93,8 @@ class Policy:
     settle_reasons: tuple[Choice, ...]  # CZ 第九条(六) second paragraph: closed without assigning again
     rating_window_days: int  # calendar days after the citizen is told within which a rating counts
     remind_before_workdays: int
+    urgent_deadline: Deadline  # R12.7: the most an urgent (突发) matter may take per step
+    urgent_remind_before_workdays: int
     supervision_workdays: int
     supervision_reasons: tuple[Choice, ...]
     supervision_methods: tuple[Choice, ...]
@@ -112,11 +114,21 @@ class Policy:
                 return channel
         raise PolicyError(f"未知的来源渠道：{code}")
 
-    def deadline(self, category: str) -> Deadline:
+    def deadline(self, category: str, urgent: bool = False) -> Deadline:
+        """The category's deadlines; an urgent (突发) matter's are shortened to the preset's (R12.7)."""
         try:
-            return self.deadlines[category]
+            rule = self.deadlines[category]
         except KeyError:
             raise PolicyError(f"未知的诉求类别：{category}") from None
+        if not urgent:
+            return rule
+        short = self.urgent_deadline
+        return replace(rule, contact=min(rule.contact, short.contact) if rule.contact else 0,
+                       decision=min(rule.decision, short.decision) if rule.decision else 0,
+                       close=min(rule.close, short.close))
+
+    def remind_before(self, urgent: bool = False) -> int:
+        return self.urgent_remind_before_workdays if urgent else self.remind_before_workdays
 
     def signoff_role(self, channel_level: str) -> str:
         return self.signoff_role_by_level[channel_level]
@@ -186,6 +198,9 @@ def _build(name: str, raw: dict) -> Policy:
         settle_reasons=_choices(raw["scope"].get("settle", [])),
         rating_window_days=raw["rating"]["window_days"],
         remind_before_workdays=raw["reminders"]["before_workdays"],
+        urgent_deadline=Deadline(contact=raw["urgent"]["contact_workdays"], decision=raw["urgent"]["decision_workdays"],
+                                 close=raw["urgent"]["close_workdays"], close_counts_from_decision=False),
+        urgent_remind_before_workdays=raw["urgent"]["remind_before_workdays"],
         supervision_workdays=sup["workdays"],
         supervision_reasons=_choices(sup["reasons"]),
         supervision_methods=_choices(sup["methods"]),

@@ -6,8 +6,8 @@ from ..models import Assignment
 from .common import add_workdays, load_calendar, policy
 
 
-def start_clocks(assignment: Assignment, category: str, start: date) -> None:
-    rule = policy().deadline(category)
+def start_clocks(assignment: Assignment, category: str, start: date, *, urgent: bool = False) -> None:
+    rule = policy().deadline(category, urgent)
     assignment.start_date = start
     assignment.contact_due = add_workdays(start, rule.contact) if rule.contact else None
     assignment.decision_due = add_workdays(start, rule.decision) if rule.decision else None
@@ -38,7 +38,7 @@ def keep_lead_on_message(message) -> None:
 
 def recompute(assignment: Assignment, category: str) -> None:
     """Recompute every date from its day zero, e.g. after the official calendar was entered."""
-    rule = policy().deadline(category)
+    rule = policy().deadline(category, bool(assignment.message and assignment.message.is_emergency))
     start = assignment.start_date
     assignment.contact_due = add_workdays(start, rule.contact) if rule.contact else None
     assignment.decision_due = add_workdays(start, rule.decision) if rule.decision else None

@@ -24,7 +24,7 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
     assignments = [Assignment(unit=u, is_lead=u is lead, state="active", assigned_by_id=actor.id)
                    for u in (lead, *co_units)]
     for assignment in assignments:
-        start_clocks(assignment, message.category, today)
+        start_clocks(assignment, message.category, today, urgent=message.is_emergency)
         message.assignments.append(assignment)
     keep_lead_on_message(message)
     lead_assignment = assignments[0]

@@ -55,7 +55,7 @@ def decide_report(message: Message, *, actor, investigate: bool, note: str, vers
     check_version(message, version)
     require(actor, Action.DECIDE_REPORT, message)
     assignment = own_assignment(message, actor)
-    rule = policy().deadline(message.category)
+    rule = policy().deadline(message.category, message.is_emergency)
     assignment.report_decision = "investigate" if investigate else "decline"
     assignment.report_decided_at = clock.now()
     if investigate and rule.close_counts_from_decision:

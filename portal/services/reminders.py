@@ -88,8 +88,8 @@ def _existing_warnings(assignment_ids) -> set[tuple]:
 
 
 def _remind(assignment, today, staff, outbox, report) -> None:
-    before = policy().remind_before_workdays
     message = assignment.message
+    before = policy().remind_before(message.is_emergency)  # urgent matters are reminded sooner
     deadlines = [("close", assignment.due_date, "办结")]
     if assignment.contact_due and assignment.first_contact_at is None:
         deadlines.append(("contact", assignment.contact_due, "与诉求人沟通"))
