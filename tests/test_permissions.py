@@ -161,6 +161,7 @@ CALLS = {  # each action with valid input, as the back office (or the citizen's 
     A.MARK_COMPLAINT: lambda m, u: confidentiality.mark_complaint(m, actor=u, units=[_unit("住建局")], staff=[],
                                                                   note="投诉住建局"),
     A.REOPEN: lambda m, u: review.reopen(m, actor=u, reason="诉求人反映问题反弹"),
+    A.MARK_REPEAT: lambda m, u: intake.mark_repeat(m, actor=u, original_no=_another_accepted(m).tracking_no),
     # Staff record a phone caller's rating on callback (R12.6).
     A.RATE: lambda m, u: rating.rate(m, actor=u, level=policy().ratings[0].code, comment="电话回访：满意"),
 }
@@ -170,6 +171,12 @@ CITIZEN_CALLS = {
     A.SUPPLEMENT: lambda m, u: intake.supplement(m, text="补充：施工时间为每晚十点后"),
     A.WITHDRAW: lambda m, u: intake.withdraw(m, reason="问题已自行解决"),
 }
+
+
+def _another_accepted(message):
+    from portal.models import Message
+
+    return db.session.scalar(select(Message).where(Message.id != message.id, Message.status == "assigned").limit(1))
 
 
 def _unit(name):

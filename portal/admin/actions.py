@@ -8,11 +8,12 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import SupervisionCase, Unit, User
+from ..queries import repeats
 from ..queries.common import policy
 from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
 from ..rules.workflow import UNIT as UNIT_ROLES
-from ..rules.workflow import Action, Role, allowed_actions
+from ..rules.workflow import Action, Role, allowed_actions, staff_label
 from ..services import (
     Conflict,
     DomainError,
@@ -82,6 +83,27 @@ def unit_choices():
         select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform").order_by(Unit.name)))
 
 
+def _repeat_form(message) -> Form:
+    return Form(A.MARK_REPEAT, "并为重复件", (
+        Field("candidate", "同类诉求候选", "select", required=False, choices=(("", "请选择"), *(
+            (m.tracking_no, f"{m.tracking_no} {m.subject[:30]}（{staff_label(m.status)}）")
+            for m in repeats.candidates(message)))),
+        Field("original_no", "或填写原件留言编号", required=False)), button="确认并件",
+        notes=("并件后本留言不再单独办理，原件答复时一并通知本留言的诉求人，原件公开页显示同类诉求件数。",))
+
+
+def _complaint_form(message) -> Form:
+    return Form(A.MARK_COMPLAINT, "标记投诉对象", (
+        Field("complained_units", "被投诉单位", "units", required=False),
+        Field("complained_staff", "被投诉人员", "choices", required=False, choices=staff_choices()),
+        Field("note", "标记依据", "textarea")), button="保存标记",
+        notes=("被投诉的单位和人员看不到诉求人信息，留言、答复和附件名称中的个人信息对其屏蔽，"
+               "与诉求人的联系由平台办公室负责；两项都不选即取消标记。",))
+
+
+LOOKED_UP = {A.MARK_REPEAT: _repeat_form, A.MARK_COMPLAINT: _complaint_form}
+
+
 def staff_choices():
     """Units' staff who may be named in a complaint, by unit."""
     people = db.session.execute(select(User.id, User.name, Unit.name).join(Unit, User.unit_id == Unit.id).where(
@@ -94,6 +116,8 @@ def _choices(items):
 
 
 def _form(action, message, user) -> Form:
+    if action in LOOKED_UP:  # forms whose choices cost a query: built only when offered
+        return LOOKED_UP[action](message)
     rules = policy()
     reply_fields = (
         Field("handled_on", "办理时间", "date"), Field("result", "办理结果", "textarea"),
@@ -169,12 +193,6 @@ def _form(action, message, user) -> Form:
             Field("reason", "认定理由", "textarea"),
             Field("police", "是否移交公安机关", "select", choices=(("no", "否"), ("yes", "是")))),
             button="确认认定", notes=("认定后该诉求不计入公开统计，认定记录存档。",)),
-        A.MARK_COMPLAINT: Form(A.MARK_COMPLAINT, "标记投诉对象", (
-            Field("complained_units", "被投诉单位", "units", required=False),
-            Field("complained_staff", "被投诉人员", "choices", required=False, choices=staff_choices()),
-            Field("note", "标记依据", "textarea")), button="保存标记",
-            notes=("被投诉的单位和人员看不到诉求人信息，留言、答复和附件名称中的个人信息对其屏蔽，"
-                   "与诉求人的联系由平台办公室负责；两项都不选即取消标记。",)),
         A.RATE: Form(A.RATE, "登记电话回访满意度", (
             Field("level", "满意度", "select", choices=_choices(rules.ratings)),
             Field("comment", "回访记录（诉求人的原话或意见）", "textarea")), button="登记评价",
@@ -234,6 +252,11 @@ def _accept(message, v, actor):
     intake.accept(message, actor=actor, category=v.get("category"), is_emergency=v.yes("emergency"),
                   about_unit=about)
     return "已受理，请交办。"
+
+
+def _mark_repeat(message, v, actor):
+    original = intake.mark_repeat(message, actor=actor, original_no=v.get("original_no") or v.get("candidate"))
+    return f"已并入{original.tracking_no}一并办理。"
 
 
 def _mark_complaint(message, v, actor):
@@ -323,6 +346,7 @@ HANDLERS = {
         m, actor=a, reason=v.get("reason"), guidance=v.get("guidance"))),
     A.ASSIGN: _assign,
     A.MARK_COMPLAINT: _mark_complaint,
+    A.MARK_REPEAT: _mark_repeat,
     A.RATE: _rate_on_callback,
     A.REOPEN: _say("已重新交办牵头单位办理。", lambda m, v, a: review.reopen(m, actor=a, reason=v.get("reason"))),
     A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(

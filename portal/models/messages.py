@@ -40,6 +40,8 @@ class Message(db.Model):
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]  # R12.5: closed because the citizen withdrew it
+    # R12.4: a repeat (重复件) is handled once, with the original; its petitioner gets the original's answer.
+    repeat_of_id: Mapped[int | None] = fk("message.id", nullable=True)
     archived_at: Mapped[datetime | None]
     publication: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -70,6 +72,7 @@ class Message(db.Model):
     complaint_targets: Mapped[list["ComplaintTarget"]] = relationship(
         back_populates="message", order_by="ComplaintTarget.id", cascade="all, delete-orphan")
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
+    repeat_of = relationship("Message", remote_side=[id], foreign_keys=[repeat_of_id])
     public_version = relationship("PublicVersion", foreign_keys=[public_version_id], post_update=True)
 
     def shielded_from(self) -> tuple[frozenset[int], frozenset[int]]:

@@ -127,12 +127,14 @@ def _tracked_message(tracking_no: str) -> Message | None:
 
 def _tracked_page(message: Message, form, status: int = 200, error: str | None = None, **forms):
     events = db.session.scalars(select(Event).where(Event.message_id == message.id).order_by(Event.id)).all()
-    reply = next((r for r in reversed(message.replies) if r.state == "approved"), None)
-    can_rate = reply is not None and refusal(CITIZEN, Action.RATE, message) is None
+    answered = message.repeat_of or message  # a repeat is answered with its original (R12.4)
+    reply = next((r for r in reversed(answered.replies) if r.state == "approved"), None)
+    can_rate = reply is not None and message.repeat_of is None and refusal(CITIZEN, Action.RATE, message) is None
     may = {f"can_{action.value}": refusal(CITIZEN, action, message) is None
            for action in (Action.SUPPLEMENT, Action.WITHDRAW)}
     forms = {"supplement_form": SupplementForm(formdata=None), "withdraw_form": WithdrawForm(formdata=None), **forms}
-    label = "已撤回" if message.withdrawn_at else public_label(message.status)
+    label = ("已撤回" if message.withdrawn_at else "已并入同类诉求办理" if message.repeat_of and not reply
+             else public_label(message.status))
     return render_template("public/tracked.html", message=message, status_label=label,
                            timeline=public_timeline(events), reply=reply, form=form, can_rate=can_rate,
                            error=error, **may, **forms), status

@@ -41,6 +41,7 @@ STEPS = {
     "close": lambda d: "已办结",
     "publish": lambda d: "答复已在平台公开（个人信息已隐去）",
     "supplement": lambda d: "您补充了留言内容",
+    "mark_repeat": lambda d: f"与同类诉求（留言编号 {d.get('original', '')}）为同一事项，已并入一并办理",
     "withdraw": lambda d: f"您已撤回留言：{d.get('reason', '')}",
     "reopen": lambda d: f"已重新办理，期限{_due(d.get('due_date'))}",
 }

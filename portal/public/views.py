@@ -9,6 +9,7 @@ from .. import clock, search
 from ..extensions import db
 from ..htmx import render
 from ..queries import projection
+from ..queries.repeats import repeat_count
 from ..querystring import date_args, page_arg
 from ..rules.periods import Period
 from ..services.common import policy
@@ -39,7 +40,7 @@ def message(message_id: int):
     item = projection.published_message(message_id)
     if item is None:
         abort(404)
-    return render_template("public/message.html", item=item)
+    return render_template("public/message.html", item=item, repeats=repeat_count(message_id))
 
 
 @bp.get("/search")

@@ -67,6 +67,7 @@ class Action(StrEnum):
     MARK_COMPLAINT = "mark_complaint"
     REOPEN = "reopen"
     SUPPLEMENT = "supplement"
+    MARK_REPEAT = "mark_repeat"
     WITHDRAW = "withdraw"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
@@ -102,6 +103,9 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (None, A.RECORD_CALL): (S.RECEIVED, frozenset({R.OPERATOR})),
     (S.RECEIVED, A.ACCEPT): (S.TO_ASSIGN, SCREENERS),
     (S.RECEIVED, A.REJECT): (S.REJECTED, SCREENERS),
+    # R12.4: a repeat of another message is closed here and answered with the original.
+    (S.RECEIVED, A.MARK_REPEAT): (S.CLOSED, SCREENERS),
+    (S.TO_ASSIGN, A.MARK_REPEAT): (S.CLOSED, SCREENERS),
     (S.TO_ASSIGN, A.ASSIGN): (S.ASSIGNED, frozenset({R.DISPATCHER})),
     (S.ASSIGNED, A.REQUEST_RETURN): (S.RETURN_REQUESTED, UNIT),
     (S.RETURN_REQUESTED, A.APPROVE_RETURN): (S.TO_ASSIGN, frozenset({R.DISPATCHER})),
@@ -181,7 +185,8 @@ ACTION_LABELS = {
     A.SIGN_OFF: "审签", A.REFUSE_SIGN_OFF: "审签退回", A.APPROVE_REPLY: "审核通过",
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
     A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
-    A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理", A.SUPPLEMENT: "诉求人补充", A.WITHDRAW: "诉求人撤回",
+    A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理", A.SUPPLEMENT: "诉求人补充",
+    A.MARK_REPEAT: "并为重复件", A.WITHDRAW: "诉求人撤回",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

@@ -213,3 +213,28 @@ def withdraw(message: Message, *, reason: str, actor=CITIZEN, version: int | Non
     move(message, Action.WITHDRAW, actor=actor, reason=reason)
     keep_lead_on_message(message)
     commit()
+
+
+def mark_repeat(message: Message, *, actor, original_no: str, version: int | None = None) -> Message:
+    """R12.4: the office finds ``message`` repeats another one, open or answered: it is closed here and
+    handled once, with the original; its petitioner is told now and gets the original's answer."""
+    check_version(message, version)
+    require(actor, Action.MARK_REPEAT, message)
+    original = db.session.scalar(select(Message).where(Message.tracking_no == (original_no or "").strip()))
+    if original is None:
+        raise DomainError("请填写或选择原件的留言编号。")
+    original = original.repeat_of or original  # a repeat of a repeat joins the first one
+    if original.id == message.id or original.status in (None, "rejected") or original.withdrawn_at:
+        raise DomainError("原件须为已受理且未撤回的另一条留言。")
+    message.repeat_of_id, message.closed_at = original.id, clock.now()
+    move(message, Action.MARK_REPEAT, actor=actor, original=original.tracking_no)
+    answered = original.answered_at is not None
+    notify_petitioner(message, f"repeat:{message.id}",
+                      f"您的留言（{message.tracking_no}）与已受理的同类诉求为同一事项，已并入一并办理"
+                      + ("，答复已可凭查询码查看。" if answered else "，答复后将通知您。"))
+    commit()
+    return original
+
+
+def repeats_of(message: Message) -> list[Message]:
+    return list(db.session.scalars(select(Message).where(Message.repeat_of_id == message.id)))

@@ -9,6 +9,7 @@ from ..rules.workflow import Action
 from .common import DomainError, check_version, commit, move, policy, require, require_text, workdays_between
 from .deadlines import set_period
 from .handling import latest_reply
+from .intake import repeats_of
 from .outbox import notify_petitioner, notify_unit
 
 
@@ -28,6 +29,9 @@ def approve_reply(message, *, actor, note: str = "", version: int | None = None)
     move(message, Action.APPROVE_REPLY, actor=actor, reply_kind=reply.kind, round=reply.round)
     notify_petitioner(message, f"answered:{reply.id}",
                       f"您的留言（{message.tracking_no}）已答复，请凭查询码查看并评价。")
+    for repeat in repeats_of(message):  # R12.4: every petitioner of the same matter gets the answer
+        notify_petitioner(repeat, f"answered:{reply.id}:{repeat.id}",
+                          f"您的留言（{repeat.tracking_no}）已随同类诉求一并答复，请凭查询码查看。")
     commit()
     return review
 
