@@ -5,7 +5,7 @@ from flask import Flask, current_app
 
 from . import clock
 from .rules import states
-from .rules.policy import ADDRESSEES, DEDUCTION_RULES
+from .rules.policy import ADDRESSEES, DEDUCTION_RULES, TRANSFER_CLOCKS
 from .rules.warnings import LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
 
@@ -104,6 +104,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(rating_label_of)
     app.add_template_global(DEDUCTION_RULES, "deduction_rules")
     app.add_template_global(ADDRESSEES, "addressees")
+    app.add_template_global(TRANSFER_CLOCKS, "transfer_clocks")
 
     @app.context_processor
     def inject_policy():

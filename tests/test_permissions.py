@@ -81,6 +81,10 @@ def _messages(city):
         dispatch.decide_return(dispatch.pending_returns(returned)[0], actor=city.user(Role.DISPATCHER), approve=True)
         dispatch.assign(returned, city.units["A3区"], actor=city.user(Role.DISPATCHER))
     answer(city, returned, "2026-12-01", unit="A3区")
+    from portal.models import Unit
+
+    db.session.add(Unit(name="A3区洋湖街道", kind="township", parent=city.units["A3区"]))
+    found["assigned_to_a_county_with_a_township"] = assigned(city, "2026-12-01", unit="A3区")
     return found
 
 
@@ -161,6 +165,9 @@ CALLS = {  # each action with valid input, as the back office (or the citizen's 
     A.MARK_COMPLAINT: lambda m, u: confidentiality.mark_complaint(m, actor=u, units=[_unit("住建局")], staff=[],
                                                                   note="投诉住建局"),
     A.REOPEN: lambda m, u: review.reopen(m, actor=u, reason="诉求人反映问题反弹"),
+    A.TRANSFER: lambda m, u: dispatch.transfer(m, _free_unit(m), actor=u, reason="职责属于其他单位"),
+    A.SUB_ASSIGN: lambda m, u: dispatch.sub_assign(m, _unit("A3区洋湖街道"), actor=u,
+                                                   due=m.lead_assignment().due_date if m.lead_assignment() else None),
     A.MARK_REPEAT: lambda m, u: intake.mark_repeat(m, actor=u, original_no=_another_accepted(m).tracking_no),
     # Staff record a phone caller's rating on callback (R12.6).
     A.RATE: lambda m, u: rating.rate(m, actor=u, level=policy().ratings[0].code, comment="电话回访：满意"),
@@ -177,6 +184,15 @@ def _another_accepted(message):
     from portal.models import Message
 
     return db.session.scalar(select(Message).where(Message.id != message.id, Message.status == "assigned").limit(1))
+
+
+def _free_unit(message):
+    """A handling unit with no share in the message."""
+    from portal.models import Unit
+
+    busy = {a.unit_id for a in message.assignments}
+    return db.session.scalar(select(Unit).where(Unit.kind.in_(["department", "county"]), Unit.id.not_in(busy))
+                             .order_by(Unit.id).limit(1))
 
 
 def _unit(name):

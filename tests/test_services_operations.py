@@ -98,3 +98,69 @@ def test_an_urgent_matter_is_reminded_sooner_and_highlighted_in_the_queue(city, 
     sign_in(client, city.user(Role.HANDLER, "住建局"))
     page = client.get("/admin/?queue=all").get_data(as_text=True)
     assert page.count('<span class="tag urgent">突发</span>') == 1
+
+
+@pytest.mark.parametrize(("policy_name", "new_due"), [("longnan", date(2026, 12, 2)),  # fresh: 5 WD from 25 Nov
+                                                      ("chizhou", date(2026, 12, 2))])  # carried: 7 WD from 23 Nov
+def test_the_office_transfers_a_matter_and_the_new_unit_answers_for_it(city, policy_name, new_due):
+    """R12.3: the old lead is relieved (not counted for it), the new one works on the preset's clock."""
+    from portal.queries.assessment import assess
+    from portal.rules.periods import Period
+    from portal.services import dispatch
+    from tests.factories import assigned
+
+    message = assigned(city, "2026-11-23", co_units=("生态环境局",))
+    with on("2026-11-25"):
+        with pytest.raises(DomainError, match="请填写转办理由"):
+            dispatch.transfer(message, city.units["A3区"], actor=city.user(Role.DISPATCHER), reason="")
+        with pytest.raises(DomainError, match="正在协办"):
+            dispatch.transfer(message, city.units["生态环境局"], actor=city.user(Role.DISPATCHER), reason="职责")
+        dispatch.transfer(message, city.units["A3区"], actor=city.user(Role.DISPATCHER), reason="属A3区职责")
+    lead = message.lead_assignment()
+    assert (lead.unit.name, lead.due_date, status_of(message)) == ("A3区", new_due, Status.ASSIGNED)
+    assert policy().transfer_clock == ("fresh" if policy_name == "longnan" else "carried")
+    assert {a.unit.name: a.state for a in message.assignments} == {"住建局": "returned", "生态环境局": "active",
+                                                                   "A3区": "active"}
+    answer(city, message, "2026-11-30", unit="A3区")
+    rows = {row.unit: row.figures for row in assess(Period.parse("2026-11"))}
+    assert rows["A3区"].answered == 1 and rows["住建局"].received == 0 and rows["住建局"].answered == 0
+
+
+@pytest.mark.parametrize("policy_name", ["chizhou", "longnan"])
+def test_a_county_forwards_to_its_township_inside_its_own_deadline(city, policy_name):
+    """R4.5 (CZ 第三条) 二次转办: the township answers the county as a co-unit; the county replies."""
+    from portal.models import Unit
+    from portal.services import dispatch, handling
+    from tests.factories import assigned
+
+    township = Unit(name="A3区洋湖街道", kind="township", parent=city.units["A3区"])
+    db.session.add(township)
+    db.session.commit()
+    message = assigned(city, "2026-11-23", unit="A3区")
+    county_due = message.lead_assignment().due_date
+    handler = city.user(Role.HANDLER, "A3区")
+    with on("2026-11-24"):
+        with pytest.raises(DomainError, match="本单位办理期限"):
+            dispatch.sub_assign(message, township, actor=handler, due=date(2026, 12, 31))
+        with pytest.raises(DomainError, match="下设的乡镇"):
+            dispatch.sub_assign(message, city.units["住建局"], actor=handler, due=county_due)
+        with pytest.raises(DomainError) as refused:
+            dispatch.sub_assign(message, township, actor=city.user(Role.DISPATCHER), due=county_due)
+        assert refused.value.status_code == 403
+        share = dispatch.sub_assign(message, township, actor=handler, due=date(2026, 11, 26), note="请核实现场")
+    assert (share.is_lead, share.due_date, share.unit.name) == (False, date(2026, 11, 26), "A3区洋湖街道")
+    town_handler = _user_of(township)
+    with on("2026-11-25"):
+        handling.submit_co_opinion(message, actor=town_handler, text="已到现场核实，施工单位已整改。")
+    answer(city, message, "2026-11-26", unit="A3区")
+    assert status_of(message) == Status.ANSWERED
+
+
+def _user_of(unit):
+    from portal.models import User
+
+    user = User(username="town", name="街道承办人", role=Role.HANDLER, unit=unit, phone="13700000999",
+                password_hash="x")
+    db.session.add(user)
+    db.session.commit()
+    return user

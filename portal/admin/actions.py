@@ -6,12 +6,14 @@ from datetime import date
 from sqlalchemy import select
 
 from .. import clock
+from ..display import date_cn
 from ..extensions import db
 from ..models import SupervisionCase, Unit, User
 from ..queries import repeats
 from ..queries.common import policy
 from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
+from ..rules.policy import TRANSFER_CLOCKS
 from ..rules.workflow import UNIT as UNIT_ROLES
 from ..rules.workflow import Action, Role, allowed_actions, staff_label
 from ..services import (
@@ -83,7 +85,7 @@ def unit_choices():
         select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform").order_by(Unit.name)))
 
 
-def _repeat_form(message) -> Form:
+def _repeat_form(message, user) -> Form:
     return Form(A.MARK_REPEAT, "并为重复件", (
         Field("candidate", "同类诉求候选", "select", required=False, choices=(("", "请选择"), *(
             (m.tracking_no, f"{m.tracking_no} {m.subject[:30]}（{staff_label(m.status)}）")
@@ -92,7 +94,7 @@ def _repeat_form(message) -> Form:
         notes=("并件后本留言不再单独办理，原件答复时一并通知本留言的诉求人，原件公开页显示同类诉求件数。",))
 
 
-def _complaint_form(message) -> Form:
+def _complaint_form(message, user) -> Form:
     return Form(A.MARK_COMPLAINT, "标记投诉对象", (
         Field("complained_units", "被投诉单位", "units", required=False),
         Field("complained_staff", "被投诉人员", "choices", required=False, choices=staff_choices()),
@@ -101,7 +103,18 @@ def _complaint_form(message) -> Form:
                "与诉求人的联系由平台办公室负责；两项都不选即取消标记。",))
 
 
-LOOKED_UP = {A.MARK_REPEAT: _repeat_form, A.MARK_COMPLAINT: _complaint_form}
+def _sub_assign_form(message, user) -> Form:
+    townships = db.session.execute(select(Unit.id, Unit.name).where(
+        Unit.parent_id == user.unit_id, Unit.kind == "township", Unit.active).order_by(Unit.name)).all()
+    lead = message.lead_assignment()
+    return Form(A.SUB_ASSIGN, "二次转办乡镇（街道）", (
+        Field("township", "乡镇（街道）", "select", choices=tuple((str(i), n) for i, n in townships)),
+        Field("due", "乡镇（街道）办理期限", "date"), Field("note", "转办说明", "textarea", required=False)),
+        button="确认转办", notes=(f"期限须在本单位办理期限（{date_cn(lead.due_date)}）之内；"
+                                  "乡镇（街道）以协办意见答复本单位，由本单位汇总答复。",))
+
+
+LOOKED_UP = {A.MARK_REPEAT: _repeat_form, A.MARK_COMPLAINT: _complaint_form, A.SUB_ASSIGN: _sub_assign_form}
 
 
 def staff_choices():
@@ -117,7 +130,7 @@ def _choices(items):
 
 def _form(action, message, user) -> Form:
     if action in LOOKED_UP:  # forms whose choices cost a query: built only when offered
-        return LOOKED_UP[action](message)
+        return LOOKED_UP[action](message, user)
     rules = policy()
     reply_fields = (
         Field("handled_on", "办理时间", "date"), Field("result", "办理结果", "textarea"),
@@ -198,6 +211,9 @@ def _form(action, message, user) -> Form:
             Field("comment", "回访记录（诉求人的原话或意见）", "textarea")), button="登记评价",
             notes=("来电人无法在网上评价的，由平台回访后代为登记，记录为工作人员登记。"
                    + ("首次评价为不满意以下的，将发回承办单位重办。" if rules.redo_max_rounds else ""),)),
+        A.TRANSFER: Form(A.TRANSFER, "转办", (Field("unit", "转办至（新的牵头单位）", "unit"),
+                                              Field("reason", "转办理由", "textarea")), button="确认转办",
+                         notes=(f"原牵头单位不再办理，不计入其办件；{TRANSFER_CLOCKS[rules.transfer_clock]}。",)),
         A.REOPEN: Form(A.REOPEN, "重新办理", (Field("reason", "重新办理的原因", "textarea"),), button="确认重新办理",
                        notes=(f"牵头单位重新计算办理期限：{rules.reopen_workdays}个工作日；诉求人将收到通知，并可对新的答复评价。",)),
         A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
@@ -347,6 +363,11 @@ HANDLERS = {
     A.ASSIGN: _assign,
     A.MARK_COMPLAINT: _mark_complaint,
     A.MARK_REPEAT: _mark_repeat,
+    A.TRANSFER: _say("已转办新的牵头单位。", lambda m, v, a: dispatch.transfer(
+        m, _unit(v.int("unit")), actor=a, reason=v.get("reason"))),
+    A.SUB_ASSIGN: _say("已二次转办乡镇（街道）。", lambda m, v, a: dispatch.sub_assign(
+        m, db.session.get(Unit, v.int("township") or 0) or _no_township(), actor=a, due=v.date("due"),
+        note=v.get("note"))),
     A.RATE: _rate_on_callback,
     A.REOPEN: _say("已重新交办牵头单位办理。", lambda m, v, a: review.reopen(m, actor=a, reason=v.get("reason"))),
     A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(
@@ -388,6 +409,10 @@ HANDLERS = {
         _open_cases(m)[0], actor=a, note=v.get("note"))),
     A.ADD_ATTACHMENT: _upload,
 }
+
+
+def _no_township():
+    raise DomainError("请选择本县（区）下设的乡镇（街道）。")
 
 
 def _unit(unit_id: int | None) -> Unit:

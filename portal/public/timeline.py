@@ -33,6 +33,7 @@ STEPS = {
     "reject": lambda d: f"不予受理：{d.get('reason', '')}。{d.get('guidance', '')}",
     "assign": _assign,
     "approve_return": lambda d: "正在重新确定承办单位",
+    "transfer": lambda d: f"已转办{d.get('unit', '')}办理，办理期限{_due(d.get('due_date'))}",
     "decide_extension": _extension,
     "approve_reply": lambda d: "已答复",
     "record_follow_up": lambda d: "承办单位已回访",

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import ExtensionRequest, Message, Rating, ReturnRequest, SignOff, SupervisionCase
+from ..models import ExtensionRequest, Message, Rating, ReturnRequest, SignOff, SupervisionCase, Unit
 from ..rules.permissions import Post, Refusal, Situation, may
 from ..rules.workflow import Action, Status
 from .common import add_workdays, policy
@@ -40,6 +40,7 @@ def situation(message: Message) -> Situation:
         shielded_units=message.shielded_from()[0],
         shielded_users=message.shielded_from()[1],
         anonymous=bool(message.anonymous),
+        units_with_townships=_with_townships([a.unit_id for a in message.assignments]),
         unanswered_case_units=frozenset(unit for unit, answered in cases if answered is None),
         has_open_case=bool(cases),
         archive_ready=_archive_ready(message),
@@ -54,6 +55,13 @@ def situation(message: Message) -> Situation:
 
 def refusal(actor, action: Action, message: Message) -> Refusal | None:
     return may(actor, action, situation(message))
+
+
+def _with_townships(unit_ids) -> frozenset[int]:
+    if not unit_ids:
+        return frozenset()
+    return frozenset(db.session.scalars(select(Unit.parent_id).where(
+        Unit.parent_id.in_(unit_ids), Unit.active, Unit.kind == "township").distinct()))
 
 
 def _pending(model, assignment_ids) -> set[int]:

@@ -58,6 +58,7 @@ class Situation:
     shielded_units: frozenset[int] = frozenset()  # the units the complaint is about (R9.2)
     shielded_users: frozenset[int] = frozenset()  # and the named staff
     anonymous: bool = False  # R12.1: no unit sees the petitioner
+    units_with_townships: frozenset[int] = frozenset()  # units among the posts that may forward (R4.5)
     unanswered_case_units: frozenset[int] = frozenset()
     has_open_case: bool = False
     archive_ready: bool = False
@@ -84,10 +85,10 @@ class Situation:
 
 
 NOT_YOURS = Refusal("没有找到该留言，或该留言不由本单位办理。", 404)
-UNIT_WORK = frozenset({A.REQUEST_RETURN, A.REQUEST_CO_RETURN, A.RECORD_CONTACT, A.DECIDE_REPORT,
+UNIT_WORK = frozenset({A.REQUEST_RETURN, A.REQUEST_CO_RETURN, A.RECORD_CONTACT, A.DECIDE_REPORT, A.SUB_ASSIGN,
                        A.REQUEST_EXTENSION, A.SUBMIT_CO_OPINION, A.EXPLAIN_DELAY, A.SUBMIT_REPLY, A.SIGN_OFF,
                        A.REFUSE_SIGN_OFF, A.ADD_ATTACHMENT})
-LEAD_WORK = frozenset({A.REQUEST_RETURN, A.DECIDE_REPORT, A.SUBMIT_REPLY, A.SIGN_OFF, A.REFUSE_SIGN_OFF})
+LEAD_WORK = frozenset({A.REQUEST_RETURN, A.DECIDE_REPORT, A.SUBMIT_REPLY, A.SIGN_OFF, A.REFUSE_SIGN_OFF, A.SUB_ASSIGN})
 
 
 def may(actor, action: Action, situation: Situation) -> Refusal | None:
@@ -216,6 +217,12 @@ def _office_contact(actor, s):
     return Refusal("联系诉求人由承办单位负责；只有匿名留言和投诉承办单位本身的留言由平台办公室联系。", 403)
 
 
+def _sub_assign(actor, post, s):
+    if post.unit_id not in s.units_with_townships:
+        return Refusal("只有下设乡镇（街道）的县（区）可以二次转办。", 403)
+    return None
+
+
 def _sign_off(actor, post, s):
     if actor.role in (s.signoff_role, R.PRINCIPAL_HEAD):
         return None
@@ -226,7 +233,7 @@ def _sign_off(actor, post, s):
 _UNIT_CHECKS = {
     A.REQUEST_RETURN: _lead_return, A.REQUEST_CO_RETURN: _co_return, A.SUBMIT_CO_OPINION: _co_opinion,
     A.DECIDE_REPORT: _report_decision, A.REQUEST_EXTENSION: _extension, A.SUBMIT_REPLY: _reply,
-    A.SIGN_OFF: _sign_off, A.REFUSE_SIGN_OFF: _sign_off, A.RECORD_CONTACT: _contact,
+    A.SIGN_OFF: _sign_off, A.REFUSE_SIGN_OFF: _sign_off, A.RECORD_CONTACT: _contact, A.SUB_ASSIGN: _sub_assign,
 }
 
 
@@ -303,6 +310,13 @@ def _redo(actor, s):
     return _rate(actor, s) or (None if s.redo_left else Refusal("本次评价不再发回重办。"))
 
 
+def _transfer(actor, s):
+    lead = s.live_post_of_lead()
+    if lead is None:
+        return Refusal("该留言没有正在办理的牵头单位，请直接交办。")
+    return Refusal("牵头单位正在申请退回，请先审核退回申请。") if lead.pending_return else None
+
+
 def _reopen(actor, s):
     return None if s.lead_in_force() is not None else Refusal("该留言未交办承办单位，不能重新办理，请重新受理交办。")
 
@@ -321,5 +335,5 @@ _CHECKS = {
     A.RECORD_FOLLOW_UP: _follow_up, A.ANSWER_SUPERVISION: _answer_case, A.CLOSE_SUPERVISION: _close_case,
     A.OPEN_SUPERVISION: _open_case, A.PUBLISH: _publish, A.WITHHOLD: _withhold, A.HIDE: _hide,
     A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate, A.OPEN_REDO: _redo, A.SETTLE: _settle,
-    A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact, A.REOPEN: _reopen,
+    A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact, A.REOPEN: _reopen, A.TRANSFER: _transfer,
 }

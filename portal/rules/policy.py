@@ -19,6 +19,7 @@ PROPOSAL_TRIGGERS = ("overdue", "unsatisfied_after_redo", "instruction", "cluste
 UNIT_ROLES = ("handler", "deputy_head", "principal_head")
 DEDUCTION_RULES = {"each_level": "逐级累计扣分（超期升级时，所经各级预警的扣分累加）",
                    "highest_level": "按最高一级扣分（同一事项只扣所达最高一级预警的分）"}
+TRANSFER_CLOCKS = {"fresh": "转办后重新计算办理期限", "carried": "转办后沿用原办理期限"}
 ADDRESSEES = {"governor": "省长", "mayor": "市长"}
 CHANNEL_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级"}
 
@@ -84,6 +85,7 @@ class Policy:
     return_window_workdays: int
     redo_window_workdays: int
     reopen_workdays: int  # R12.6: the fresh clock of a matter the office reopens
+    transfer_clock: str  # R12.3: fresh (a new period from the transfer day) / carried (the old deadline)
     redo_max_rounds: int
     ratings: tuple[Choice, ...]
     redo_ratings: tuple[str, ...]
@@ -189,6 +191,7 @@ def _build(name: str, raw: dict) -> Policy:
         return_window_workdays=raw["return"]["window_workdays"],
         redo_window_workdays=redo["window_workdays"],
         reopen_workdays=raw["reopen"]["workdays"],
+        transfer_clock=raw["transfer"]["clock"],
         redo_max_rounds=redo["max_rounds"],
         ratings=_choices(raw["ratings"]),
         redo_ratings=tuple(redo["ratings"]),
@@ -235,6 +238,8 @@ def _check(policy: Policy) -> None:
         raise PolicyError(f"预设 {policy.name}：重办评价等级须在评价等级之中")
     if not set(policy.satisfied_ratings) <= {r.code for r in policy.ratings}:
         raise PolicyError(f"预设 {policy.name}：考核的满意等级须在评价等级之中")
+    if policy.transfer_clock not in TRANSFER_CLOCKS:
+        raise PolicyError(f"预设 {policy.name}：transfer.clock 只能是 {tuple(TRANSFER_CLOCKS)}")
     if policy.warning_deductions not in DEDUCTION_RULES:
         raise PolicyError(f"预设 {policy.name}：warning_deductions 只能是 {tuple(DEDUCTION_RULES)}")
     reasons = {c.code for c in policy.supervision_reasons}

@@ -68,6 +68,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     SUPPLEMENT = "supplement"
     MARK_REPEAT = "mark_repeat"
+    TRANSFER = "transfer"
+    SUB_ASSIGN = "sub_assign"
     WITHDRAW = "withdraw"
     ARCHIVE = "archive"
     SPOT_CHECK = "spot_check"
@@ -131,6 +133,10 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     # R12.5: with the query code the citizen adds to a message not yet answered, or withdraws it.
     **_loop(A.SUPPLEMENT, {R.CITIZEN}, NOT_YET_ANSWERED),
     **{(status, A.WITHDRAW): (S.CLOSED, frozenset({R.CITIZEN})) for status in NOT_YET_ANSWERED},
+    # R12.3: the office hands an assigned matter to another lead unit (转办); R4.5 (CZ 第三条): a county
+    # or district forwards it to one of its townships inside its own deadline (二次转办).
+    **_loop(A.TRANSFER, {R.DISPATCHER}, HANDLING),
+    **_loop(A.SUB_ASSIGN, UNIT, HANDLING),
     **_loop(A.REQUEST_CO_RETURN, UNIT, HANDLING),
     **_loop(A.DECIDE_CO_RETURN, {R.DISPATCHER}, HANDLING),
     # The office calls the petitioner for a unit the complaint is about (R9.2).
@@ -186,7 +192,7 @@ ACTION_LABELS = {
     A.SEND_BACK: "退回重办", A.RECORD_FOLLOW_UP: "回访", A.RATE: "满意度评价", A.OPEN_REDO: "发回重办",
     A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
     A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理", A.SUPPLEMENT: "诉求人补充",
-    A.MARK_REPEAT: "并为重复件", A.WITHDRAW: "诉求人撤回",
+    A.MARK_REPEAT: "并为重复件", A.WITHDRAW: "诉求人撤回", A.TRANSFER: "转办", A.SUB_ASSIGN: "二次转办",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

@@ -1,13 +1,27 @@
 """Assignment to units (R4.1), return requests and decisions (R4.3)."""
+from datetime import date
+
 from sqlalchemy import select
 
 from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, ReturnRequest, Unit, User
+from ..rules.states import AssignmentState
 from ..rules.workflow import Action, Role
-from .common import DomainError, check_version, commit, flush, move, own_assignment, require, require_text
-from .deadlines import keep_lead_on_message, start_clocks
+from .common import (
+    DomainError,
+    check_version,
+    commit,
+    flush,
+    move,
+    own_assignment,
+    policy,
+    require,
+    require_text,
+    workdays_between,
+)
+from .deadlines import keep_lead_on_message, set_period, start_clocks
 from .outbox import queue
 
 
@@ -35,6 +49,63 @@ def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
         _tell_unit(assignment, message)
     commit()
     return lead_assignment
+
+
+def transfer(message: Message, new_lead: Unit, *, actor, reason: str, version: int | None = None) -> Assignment:
+    """R12.3 转办: the office hands an assigned matter to another lead unit with its reason. The old lead is
+    relieved (it no longer counts for it); the new one gets a fresh clock or the old deadline, as the
+    preset says. Co-units keep their shares."""
+    check_version(message, version)
+    require(actor, Action.TRANSFER, message)
+    reason = require_text(reason, "转办理由")
+    old = message.lead_assignment()
+    if new_lead.id == old.unit_id or not new_lead.active or new_lead.kind == "platform":
+        raise DomainError("请选择另一个承办单位作为新的牵头单位。")
+    if any(a.unit_id == new_lead.id for a in message.active_assignments()):
+        raise DomainError(f"“{new_lead.name}”正在协办该留言，不能同时牵头；请另选单位。")
+    today, now = clock.today(), clock.now()
+    old.state, old.finished_at = AssignmentState.RETURNED, now
+    new = Assignment(unit=new_lead, is_lead=True, state="active", assigned_by_id=actor.id)
+    if policy().transfer_clock == "carried":
+        new.start_date, new.contact_due, new.decision_due = today, old.contact_due, old.decision_due
+        set_period(new, old.clock_start, old.period_workdays)
+        new.counted_workdays, new.extensions_used = old.counted_workdays, old.extensions_used
+    else:
+        start_clocks(new, message.category, today, urgent=message.is_emergency)
+    message.assignments.append(new)
+    keep_lead_on_message(message)
+    move(message, Action.TRANSFER, actor=actor, from_unit=old.unit.name, unit=new_lead.name, reason=reason,
+         due_date=new.due_date)
+    flush()
+    _tell_unit(new, message)
+    commit()
+    return new
+
+
+def sub_assign(message: Message, township: Unit, *, actor, due: date | None, note: str = "",
+               version: int | None = None) -> Assignment:
+    """R4.5 (CZ 第三条) 二次转办: a county or district forwards its matter to one of its townships, with a
+    deadline inside its own. The township answers the county as a co-unit does; the county still replies."""
+    check_version(message, version)
+    require(actor, Action.SUB_ASSIGN, message)
+    county = own_assignment(message, actor)
+    if township.parent_id != county.unit_id or township.kind != "township" or not township.active:
+        raise DomainError("请选择本县（区）下设的乡镇（街道）。")
+    if any(a.unit_id == township.id for a in message.active_assignments()):
+        raise DomainError(f"已转办“{township.name}”办理。")
+    today = clock.today()
+    if due is None or not today < due <= county.due_date:
+        raise DomainError(f"二次转办的期限须在今天之后、本单位办理期限（{date_cn(county.due_date)}）之内。")
+    share = Assignment(unit=township, is_lead=False, state="active", assigned_by_id=actor.id, start_date=today)
+    set_period(share, today, workdays_between(today, due))
+    share.counted_workdays = share.period_workdays
+    message.assignments.append(share)
+    move(message, Action.SUB_ASSIGN, actor=actor, unit=township.name, by_unit=county.unit.name,
+         due_date=share.due_date, note=(note or "").strip())
+    flush()
+    _tell_unit(share, message)
+    commit()
+    return share
 
 
 def request_return(message: Message, *, actor, reason: str, basis: str,
