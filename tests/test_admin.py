@@ -118,7 +118,8 @@ def test_signed_out_every_admin_route_asks_for_sign_in(client, city, app):
         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.login":
             url = rule.build({"message_id": message.id, "action": "accept", "attachment_id": 1, "user_id": 1,
                               "change": "unlock", "template_id": 1, "operation": "remind", "period_key": "2026-10",
-                              "unit_id": 1, "metric": "received", "note_id": 1, "fmt": "xlsx", "api_key_id": 1})[1]
+                              "unit_id": 1, "metric": "received", "note_id": 1, "fmt": "xlsx", "api_key_id": 1,
+                              "kind": "template", "entry_id": 1})[1]
             method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
             response = client.open(url, method=method)
             assert response.status_code == 302 and "/admin/login" in response.headers["Location"], url

@@ -46,6 +46,7 @@ def _messages(city):
         to_assign, _ = submit()
         intake.accept(to_assign, actor=city.user(Role.OPERATOR))
     found = {"received": received, "to_assign": to_assign}
+    found["consultation_call"], _ = submit(category="consult", channel=policy().channels[-1].code, city=city)
     found["assigned_with_co_unit"] = assigned(city, "2026-12-01", co_units=["生态环境局"])
     found["late_for_return_and_overdue"] = assigned(city, "2026-11-02")
     contacted = found["contacted"] = assigned(city, "2026-12-01", category="help")
@@ -165,6 +166,7 @@ CALLS = {  # each action with valid input, as the back office (or the citizen's 
     A.MARK_COMPLAINT: lambda m, u: confidentiality.mark_complaint(m, actor=u, units=[_unit("住建局")], staff=[],
                                                                   note="投诉住建局"),
     A.REOPEN: lambda m, u: review.reopen(m, actor=u, reason="诉求人反映问题反弹"),
+    A.ANSWER_ON_CALL: lambda m, u: intake.answer_on_call(m, actor=u, text="公积金可在线提取。"),
     A.TRANSFER: lambda m, u: dispatch.transfer(m, _free_unit(m), actor=u, reason="职责属于其他单位"),
     A.SUB_ASSIGN: lambda m, u: dispatch.sub_assign(m, _unit("A3区洋湖街道"), actor=u,
                                                    due=m.lead_assignment().due_date if m.lead_assignment() else None),

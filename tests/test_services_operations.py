@@ -164,3 +164,41 @@ def _user_of(unit):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+@pytest.mark.parametrize("policy_name", ["longnan", "chizhou"])
+def test_an_operator_answers_a_consultation_during_the_call_from_the_knowledge_base(client, city, policy_name):
+    """R12.2 即时办结: found among templates and published answers, answered at intake, counted apart,
+    rated by the operator on callback."""
+    from portal.models import Message
+    from portal.queries.reports import analysis
+    from portal.rules.periods import Period
+    from portal.services import rating, templates
+    from tests.test_admin import act, sign_in
+
+    template = templates.create_template(title="公积金提取", category="consult", actor=city.user(Role.ADMIN),
+                                         body="公积金提取可登录公积金中心网站在线办理，需身份证和银行卡。")
+    operator = city.user(Role.OPERATOR)
+    sign_in(client, operator)
+    found = client.get("/admin/knowledge", query_string={"kb": "公积金"}).get_data(as_text=True)
+    assert "公积金提取" in found and f"/admin/knowledge/template/{template.id}" in found
+    field = client.get(f"/admin/knowledge/template/{template.id}").get_data(as_text=True)
+    assert 'id="answer"' in field and "在线办理" in field
+    hotline = policy().channels[-1].code
+    call = {"channel": hotline, "call_time": "2026-11-23T09:30", "category": "complaint", "subject": "公积金",
+            "body": "咨询公积金如何提取。", "name": "王五", "phone": "13512345678", "publish": "no",
+            "answer": template.body}
+    with on("2026-11-23"):
+        refused = client.post("/admin/calls/new", data=call)
+        assert refused.status_code == 422 and "只有咨询类来电可以即时答复" in refused.get_data(as_text=True)
+        assert db.session.query(Message).count() == 0
+        assert client.post("/admin/calls/new", data={**call, "category": "consult"}).status_code == 302
+    message = db.session.query(Message).one()
+    assert (status_of(message), message.on_call_answer) == (Status.ANSWERED, template.body)
+    with on("2026-11-24"):
+        sign_in(client, operator)  # the next day: a fresh sign-in
+        assert act(client, message, "rate", level="satisfied", comment="来电人表示满意").status_code == 302
+    counts = {row.label: row.count for row in analysis(Period.parse("2026-11")).operations}
+    assert counts["即时办结"] == 1 and counts["电话回访代为评价"] == 1
+    with pytest.raises(DomainError):
+        rating.rate(message, actor=operator, level="satisfied", comment="再评")

@@ -211,6 +211,9 @@ def _form(action, message, user) -> Form:
             Field("comment", "回访记录（诉求人的原话或意见）", "textarea")), button="登记评价",
             notes=("来电人无法在网上评价的，由平台回访后代为登记，记录为工作人员登记。"
                    + ("首次评价为不满意以下的，将发回承办单位重办。" if rules.redo_max_rounds else ""),)),
+        A.ANSWER_ON_CALL: Form(A.ANSWER_ON_CALL, "即时办结", (Field("text", "即时答复内容", "textarea"),),
+                               button="即时办结",
+                               notes=("来电咨询已当场答复的，登记答复内容后直接办结；回访后登记满意度。",)),
         A.TRANSFER: Form(A.TRANSFER, "转办", (Field("unit", "转办至（新的牵头单位）", "unit"),
                                               Field("reason", "转办理由", "textarea")), button="确认转办",
                          notes=(f"原牵头单位不再办理，不计入其办件；{TRANSFER_CLOCKS[rules.transfer_clock]}。",)),
@@ -363,6 +366,7 @@ HANDLERS = {
     A.ASSIGN: _assign,
     A.MARK_COMPLAINT: _mark_complaint,
     A.MARK_REPEAT: _mark_repeat,
+    A.ANSWER_ON_CALL: _say("已即时办结。", lambda m, v, a: intake.answer_on_call(m, actor=a, text=v.get("text"))),
     A.TRANSFER: _say("已转办新的牵头单位。", lambda m, v, a: dispatch.transfer(
         m, _unit(v.int("unit")), actor=a, reason=v.get("reason"))),
     A.SUB_ASSIGN: _say("已二次转办乡镇（街道）。", lambda m, v, a: dispatch.sub_assign(

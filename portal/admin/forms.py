@@ -141,6 +141,8 @@ class CallForm(ActionForm):
     publish = StringField("是否同意公开")
     addressee = StringField("留言对象")
     anonymous = StringField("是否匿名")
+    answer = TextAreaField("即时答复", validators=[
+        Optional(), Length(max=TEXTAREA_MAX, message=f"即时答复最多{TEXTAREA_MAX}个字")])
 
     def call(self) -> dict:
         """The service's keyword arguments."""

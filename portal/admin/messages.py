@@ -8,6 +8,8 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
+from ..queries import knowledge as knowledge_base
+from ..queries.common import policy
 from ..queries.confidential import shields
 from ..queries.queues import visible
 from ..queries.situation import refusal
@@ -79,14 +81,40 @@ def new_call():
         now = clock.local_time(clock.now())  # the operator's clock is China time
         return render_template("admin/new_call.html", values={"call_time": now.strftime("%Y-%m-%dT%H:%M")})
     form = CallForm()
+    answer = (form.answer.data or "").strip()
     try:
         if not form.validate():
             raise DomainError(next(iter(form.errors.values()))[0])
+        if answer and form.category.data not in policy().answer_on_call_categories:
+            raise DomainError("只有咨询类来电可以即时答复，其他事项请清空即时答复后登记，受理后交办。")
         message, code = intake.record_call(actor=current_user, **form.call())
+        if answer:
+            intake.answer_on_call(message, actor=current_user, text=answer)
     except DomainError as exc:
         return render_template("admin/new_call.html", values=request.form, error=str(exc)), exc.status_code
-    flash(f"已登记，留言编号 {message.tracking_no}，查询码 {code}（请告知来电人，查询码只显示这一次）。")
+    done = "已即时办结并登记" if answer else "已登记"
+    flash(f"{done}，留言编号 {message.tracking_no}，查询码 {code}（请告知来电人，查询码只显示这一次）。")
     return redirect(url_for("admin.message", message_id=message.id))
+
+
+@bp.get("/knowledge")
+def knowledge():
+    """The knowledge base the call form searches (htmx): templates and published answers."""
+    if not may_open(current_user, "new_call"):
+        abort(403)
+    return render_template("admin/_knowledge.html", entries=knowledge_base.find(request.args.get("kb", "")),
+                           query=request.args.get("kb", ""))
+
+
+@bp.get("/knowledge/<kind>/<int:entry_id>")
+def use_knowledge(kind: str, entry_id: int):
+    """The answer field filled with the picked text (htmx swaps it in; the rest of the form stays)."""
+    if not may_open(current_user, "new_call"):
+        abort(403)
+    text = knowledge_base.text_of(kind, entry_id)
+    if text is None:
+        abort(404)
+    return render_template("admin/_answer_field.html", value=text)
 
 
 def _page(message: Message, *, failed: str | None = None, error: str | None = None, status: int = 200,

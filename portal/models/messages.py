@@ -38,6 +38,7 @@ class Message(db.Model):
     out_of_scope_reason: Mapped[str | None] = mapped_column(String(40))
     guidance: Mapped[str] = mapped_column(Text, default="")  # R2.3: the channel to use instead
     answered_at: Mapped[datetime | None]
+    on_call_answer: Mapped[str | None] = mapped_column(Text)  # R12.2: the operator's answer during the call
     closed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]  # R12.5: closed because the citizen withdrew it
     # R12.4: a repeat (重复件) is handled once, with the original; its petitioner gets the original's answer.

@@ -29,6 +29,7 @@ def _redo(data):
 STEPS = {
     "submit": lambda d: "已收到您的留言",
     "record_call": lambda d: "已登记您的来电",
+    "answer_on_call": lambda d: "话务员已当场答复",
     "accept": lambda d: "已受理",
     "reject": lambda d: f"不予受理：{d.get('reason', '')}。{d.get('guidance', '')}",
     "assign": _assign,

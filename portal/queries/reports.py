@@ -128,8 +128,8 @@ def analysis(period: Period) -> AnalysisReport:
 
 
 # Everyday operations (R12) counted by the moves recorded in the period.
-OPERATION_EVENTS = (("mark_repeat", "重复件"), ("withdraw", "诉求人撤回"), ("supplement", "诉求人补充"),
-                    ("reopen", "重新办理"),
+OPERATION_EVENTS = (("answer_on_call", "即时办结"), ("mark_repeat", "重复件"), ("withdraw", "诉求人撤回"),
+                    ("supplement", "诉求人补充"), ("reopen", "重新办理"),
                     ("mark_complaint", "标记投诉对象"))
 
 

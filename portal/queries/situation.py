@@ -41,6 +41,7 @@ def situation(message: Message) -> Situation:
         shielded_users=message.shielded_from()[1],
         anonymous=bool(message.anonymous),
         units_with_townships=_with_townships([a.unit_id for a in message.assignments]),
+        answerable_on_call=message.call_time is not None and message.category in rules.answer_on_call_categories,
         unanswered_case_units=frozenset(unit for unit, answered in cases if answered is None),
         has_open_case=bool(cases),
         archive_ready=_archive_ready(message),

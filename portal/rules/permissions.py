@@ -59,6 +59,7 @@ class Situation:
     shielded_users: frozenset[int] = frozenset()  # and the named staff
     anonymous: bool = False  # R12.1: no unit sees the petitioner
     units_with_townships: frozenset[int] = frozenset()  # units among the posts that may forward (R4.5)
+    answerable_on_call: bool = False  # a hotline call in a category the operator may answer at once (R12.2)
     unanswered_case_units: frozenset[int] = frozenset()
     has_open_case: bool = False
     archive_ready: bool = False
@@ -336,4 +337,6 @@ _CHECKS = {
     A.OPEN_SUPERVISION: _open_case, A.PUBLISH: _publish, A.WITHHOLD: _withhold, A.HIDE: _hide,
     A.CLOSE: _close, A.ARCHIVE: _archive, A.RATE: _rate, A.OPEN_REDO: _redo, A.SETTLE: _settle,
     A.MARK_FALSE: _mark_false, A.RECORD_CONTACT: _office_contact, A.REOPEN: _reopen, A.TRANSFER: _transfer,
+    A.ANSWER_ON_CALL: lambda actor, s: None if s.answerable_on_call else Refusal(
+        "只有来电登记的咨询类事项可以即时办结，其他事项请受理后交办。"),
 }

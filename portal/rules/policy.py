@@ -85,6 +85,7 @@ class Policy:
     return_window_workdays: int
     redo_window_workdays: int
     reopen_workdays: int  # R12.6: the fresh clock of a matter the office reopens
+    answer_on_call_categories: tuple[str, ...]  # R12.2: what an operator may answer during the call
     transfer_clock: str  # R12.3: fresh (a new period from the transfer day) / carried (the old deadline)
     redo_max_rounds: int
     ratings: tuple[Choice, ...]
@@ -192,6 +193,7 @@ def _build(name: str, raw: dict) -> Policy:
         redo_window_workdays=redo["window_workdays"],
         reopen_workdays=raw["reopen"]["workdays"],
         transfer_clock=raw["transfer"]["clock"],
+        answer_on_call_categories=tuple(raw["intake"]["answer_on_call"]),
         redo_max_rounds=redo["max_rounds"],
         ratings=_choices(raw["ratings"]),
         redo_ratings=tuple(redo["ratings"]),

@@ -69,6 +69,7 @@ class Action(StrEnum):
     SUPPLEMENT = "supplement"
     MARK_REPEAT = "mark_repeat"
     TRANSFER = "transfer"
+    ANSWER_ON_CALL = "answer_on_call"
     SUB_ASSIGN = "sub_assign"
     WITHDRAW = "withdraw"
     ARCHIVE = "archive"
@@ -105,6 +106,8 @@ TRANSITIONS: dict[tuple[Status | None, Action], tuple[Status, frozenset[Role]]] 
     (None, A.RECORD_CALL): (S.RECEIVED, frozenset({R.OPERATOR})),
     (S.RECEIVED, A.ACCEPT): (S.TO_ASSIGN, SCREENERS),
     (S.RECEIVED, A.REJECT): (S.REJECTED, SCREENERS),
+    # R12.2 即时办结: the operator answers a consultation during the call; the caller rates it on callback.
+    (S.RECEIVED, A.ANSWER_ON_CALL): (S.ANSWERED, frozenset({R.OPERATOR})),
     # R12.4: a repeat of another message is closed here and answered with the original.
     (S.RECEIVED, A.MARK_REPEAT): (S.CLOSED, SCREENERS),
     (S.TO_ASSIGN, A.MARK_REPEAT): (S.CLOSED, SCREENERS),
@@ -193,6 +196,7 @@ ACTION_LABELS = {
     A.CLOSE: "办结", A.SETTLE: "不再交办转办", A.MARK_FALSE: "认定虚假恶意诉求",
     A.MARK_COMPLAINT: "标记投诉对象", A.REOPEN: "重新办理", A.SUPPLEMENT: "诉求人补充",
     A.MARK_REPEAT: "并为重复件", A.WITHDRAW: "诉求人撤回", A.TRANSFER: "转办", A.SUB_ASSIGN: "二次转办",
+    A.ANSWER_ON_CALL: "即时办结",
     A.ARCHIVE: "归档", A.SPOT_CHECK: "回头看", A.PUBLISH: "公开发布",
     A.WITHHOLD: "决定不公开", A.HIDE: "撤回公开", A.RECORD_INSTRUCTION: "领导批示",
     A.OPEN_SUPERVISION: "立案督办", A.ANSWER_SUPERVISION: "督办反馈", A.CLOSE_SUPERVISION: "督办办结",

@@ -238,3 +238,14 @@ def mark_repeat(message: Message, *, actor, original_no: str, version: int | Non
 
 def repeats_of(message: Message) -> list[Message]:
     return list(db.session.scalars(select(Message).where(Message.repeat_of_id == message.id)))
+
+
+def answer_on_call(message: Message, *, actor, text: str, version: int | None = None) -> None:
+    """R12.2 即时办结: the operator answers a consultation during the call (from the reply templates and
+    published answers); it is answered at intake, counted apart in the report, rated on callback."""
+    check_version(message, version)
+    require(actor, Action.ANSWER_ON_CALL, message)
+    message.on_call_answer = require_text(text, "即时答复内容")
+    message.screened_at = message.answered_at = clock.now()
+    move(message, Action.ANSWER_ON_CALL, actor=actor)
+    commit()
