@@ -370,8 +370,7 @@ HANDLERS = {
     A.TRANSFER: _say("已转办新的牵头单位。", lambda m, v, a: dispatch.transfer(
         m, _unit(v.int("unit")), actor=a, reason=v.get("reason"))),
     A.SUB_ASSIGN: _say("已二次转办乡镇（街道）。", lambda m, v, a: dispatch.sub_assign(
-        m, db.session.get(Unit, v.int("township") or 0) or _no_township(), actor=a, due=v.date("due"),
-        note=v.get("note"))),
+        m, _township(v.get("township")), actor=a, due=v.date("due"), note=v.get("note"))),
     A.RATE: _rate_on_callback,
     A.REOPEN: _say("已重新交办牵头单位办理。", lambda m, v, a: review.reopen(m, actor=a, reason=v.get("reason"))),
     A.REQUEST_RETURN: _say("退回申请已提交，等待平台审核。", lambda m, v, a: dispatch.request_return(
@@ -415,8 +414,12 @@ HANDLERS = {
 }
 
 
-def _no_township():
-    raise DomainError("请选择本县（区）下设的乡镇（街道）。")
+def _township(value: str) -> Unit:
+    """The township picked from the form's list (its id as text); the service checks it is the county's."""
+    unit = db.session.get(Unit, int(value)) if (value or "").isdigit() else None
+    if unit is None:
+        raise DomainError("请选择本县（区）下设的乡镇（街道）。")
+    return unit
 
 
 def _unit(unit_id: int | None) -> Unit:
