@@ -129,3 +129,12 @@ def test_latin_runs_match_whole_and_short_words_inside_longer_ones(app, backend)
         assert search.search("'\\ & | ! <-> :*").total == len(texts), "no word in it: like no query, no error"
     finally:
         app.config["SEARCH_BACKEND"] = ""
+
+
+def test_the_postgresql_tokens_are_the_whoosh_tokens(corpus):
+    """token_positions (the tsvector's source, built in one pass) holds exactly index_tokens' pairs."""
+    for doc in corpus[:60]:
+        grouped: dict[str, list[int]] = {}
+        for token, offset in search.index_tokens(doc.content):
+            grouped.setdefault(token, []).append(offset)
+        assert search.analyzer.token_positions(doc.content) == {t: sorted(o) for t, o in grouped.items()}

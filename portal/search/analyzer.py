@@ -43,6 +43,28 @@ def index_tokens(text: str) -> list[tuple[str, int]]:
     return tokens
 
 
+def token_positions(text: str) -> dict[str, list[int]]:
+    """index_tokens() grouped by token, offsets ascending: the same tokens, built in one pass for speed
+    (the PostgreSQL backend writes them as a tsvector)."""
+    text = normalise(text)
+    positions: dict[str, list[int]] = {}
+    for match in WORD.finditer(text):
+        positions.setdefault(match.group(), []).append(match.start())
+    for run in HAN.finditer(text):
+        start, chars, position = run.start(), run.group(), -1
+        for word in rjieba.cut_all(chars):  # as _full_mode: each character, then the words starting there
+            if len(word) == 1 and chars.startswith(word, position + 1):
+                position += 1
+                continue
+            if not chars.startswith(word, position):
+                position = chars.find(word, max(position, 0))
+                if position < 0:
+                    raise ValueError(f"cannot place {word!r} in {chars!r}")
+            if len(word) > 1:
+                positions.setdefault(word, []).append(start + position)
+    return positions
+
+
 def _full_mode(run: str):
     """(word, offset) for every dictionary word in a run of 汉字. rjieba's full mode lists, for
     each position in turn, its single character and then the longer words that start there."""
