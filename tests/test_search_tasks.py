@@ -166,3 +166,47 @@ def test_wenzheng_search_chooses_the_backend(app, setting, expected):
         assert search.backend_name() == (expected or default)
     finally:
         app.config["SEARCH_BACKEND"] = before
+
+
+def test_on_postgresql_a_withdrawal_during_a_reindex_is_never_put_back(city, app):
+    """The reindex reads each batch under a share lock: a hide that commits meanwhile waits for the batch
+    and removes the entry after it, instead of the batch writing back what it read before the hide."""
+    import threading
+    import time
+
+    from portal.models import Message, User
+    from portal.search import postgres_backend
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    hidden, other = (answered(city, "2026-11-02", category="consult") for _ in range(2))
+    for message in (hidden, other):
+        publish(city, message)
+    reviewer_id, hidden_id = city.user(Role.REVIEWER).id, hidden.id
+    db.session.commit()
+    seen_between_batches = []
+
+    def hide_elsewhere():
+        with app.app_context():
+            publication.hide(db.session.get(Message, hidden_id), actor=db.session.get(User, reviewer_id),
+                             reason="涉及个人隐私")
+            db.session.remove()
+
+    hider = threading.Thread(target=hide_elsewhere)
+
+    def load(ids, lock=False):
+        if ids == [hidden_id]:  # the first batch: the hide starts after this read, before the write
+            documents = list(search_documents(ids, lock=lock))
+            hider.start()
+            time.sleep(0.5)
+            return documents
+        hider.join(30)  # the second batch: the hide is done; is the first batch's stale entry back?
+        with app.app_context():
+            seen_between_batches.append(db.session.get(SearchEntry, hidden_id) is not None)
+            db.session.remove()
+        return list(search_documents(ids, lock=lock))
+
+    postgres_backend.reindex(load, sorted([hidden_id, other.id]), batch_size=1)
+    assert seen_between_batches == [False], "the withdrawn message was never back in the index"
+    db.session.expire_all()
+    assert found() == {other.id}

@@ -99,13 +99,13 @@ def rebuild(documents, progress=lambda n: None) -> int:
     return count
 
 
-def reindex(load, published_ids, progress=lambda n: None) -> int:
+def reindex(load, published_ids, progress=lambda n: None, batch_size: int = 500) -> int:
     """Rebuild from the database in short transactions of 500 messages, each reading its messages under
     a share lock: a withdrawal waits for one batch at most and then removes its entry after it, so the
     reindex can never put back what was just withdrawn. Entries no longer published go at the end."""
     ids, count = list(published_ids), 0
-    for start in range(0, len(ids), 500):
-        batch = ids[start:start + 500]
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
         documents = list(load(batch, lock=True))
         _upsert([_row(doc) for doc in documents])
         db.session.commit()
