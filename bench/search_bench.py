@@ -1,10 +1,13 @@
-"""Public search at scale: Whoosh with our analyzer against a SQLite FTS5 baseline over the same
-segmented text, on the same documents and the same 200+ distinct queries, in one run.
+"""Public search at scale: Whoosh and PostgreSQL full text with our analyzer against a SQLite FTS5
+baseline over the same segmented text, on the same documents and the same 200+ distinct queries, in one run.
 
-    .venv/bin/python bench/search_bench.py [N=100000]
+    .venv/bin/python bench/search_bench.py [N=100000] [--database postgresql+psycopg://…/wenzheng_bench]
+                                           [--engines whoosh,postgres]
 
 Prints indexing rate, and p50/p95 query time per engine and query kind; the ratio is the figure.
 """
+import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -16,9 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import rjieba  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bench.corpus import documents  # noqa: E402
 from portal import create_app, search  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import SearchEntry, SearchTask  # noqa: E402
 
 
 def queries(docs, count=240, seed=3):
@@ -64,39 +70,88 @@ def p(values, q):
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 2 else max(values)
 
 
-def main(n: int) -> None:
-    folder = tempfile.mkdtemp()
-    app = create_app({"SEARCH_INDEX_DIR": folder, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    docs = list(documents(n))
-    print(f"{n} documents, {sum(len(d.body) + len(d.reply) for d in docs) / n:.0f} characters each on average")
+def whoosh_app(folder):
+    app = create_app({"SEARCH_INDEX_DIR": folder, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SEARCH_BACKEND": "whoosh"})
+    with app.app_context():
+        db.create_all()  # searches look for pending removals (an empty queue here)
+    return app
+
+
+def postgres_app(url):
+    """A database of its own for the PostgreSQL backend: the search tables only."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_BACKEND": "postgres"})
+    with app.app_context():
+        SearchEntry.__table__.drop(db.engine, checkfirst=True)
+        SearchEntry.__table__.create(db.engine)
+        SearchTask.__table__.create(db.engine, checkfirst=True)
+    return app
+
+
+def index_with(app, docs):
     with app.app_context():
         started = time.perf_counter()
         search.rebuild(docs)
-        whoosh_seconds = time.perf_counter() - started
-    db = sqlite3.connect(Path(folder) / "fts.db")
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(content, tokenize='unicode61')")
-    started = time.perf_counter()
-    db.executemany("INSERT INTO docs(rowid, content) VALUES (?, ?)",
-                   ((d.id, " ".join(rjieba.cut_for_search(f"{d.subject}\n{d.body}\n{d.reply}"))) for d in docs))
-    db.commit()
-    fts_seconds = time.perf_counter() - started
-    print(f"indexing: Whoosh {n / whoosh_seconds:.0f} docs/s ({whoosh_seconds:.0f} s), "
-          f"FTS5 {n / fts_seconds:.0f} docs/s ({fts_seconds:.0f} s, segmentation included)")
+        seconds = time.perf_counter() - started
+        if db.engine.dialect.name == "postgresql":
+            _analyze()
+    return seconds
 
-    chosen = queries(docs)
+
+def _analyze():
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE search_entry"))
+
+
+def search_times(app, chosen):
     with app.app_context():
         search.search("预热")
-        whoosh = timed(lambda q: search.search(q[1] if q[0] != "phrase" else f'"{q[1]}"', per_page=10), chosen)
-    fts = timed(lambda q: db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
-                                     (fts_query(*q),)).fetchall(), chosen)
-    print(f"{len(chosen)} distinct queries; times in ms (first page of 10, ranked, with total count for Whoosh)")
-    print(f"{'kind':<8} {'Whoosh p50':>11} {'p95':>8} {'FTS5 p50':>10} {'p95':>8}")
+        return timed(lambda q: search.search(q[1] if q[0] != "phrase" else f'"{q[1]}"', per_page=10), chosen)
+
+
+def main(n: int, url: str, engines: set[str]) -> None:
+    folder = tempfile.mkdtemp()
+    docs = list(documents(n))
+    print(f"{n} documents, {sum(len(d.body) + len(d.reply) for d in docs) / n:.0f} characters each on average")
+    apps, rates = {}, {}
+    if "whoosh" in engines:
+        apps["Whoosh"] = whoosh_app(folder)
+    if "postgres" in engines:
+        apps["PostgreSQL"] = postgres_app(url)
+    for name, app in apps.items():
+        seconds = index_with(app, docs)
+        rates[name] = f"{name} {n / seconds:.0f} docs/s ({seconds:.0f} s)"
+    db_fts = sqlite3.connect(Path(folder) / "fts.db")
+    db_fts.execute("CREATE VIRTUAL TABLE docs USING fts5(content, tokenize='unicode61')")
+    started = time.perf_counter()
+    db_fts.executemany("INSERT INTO docs(rowid, content) VALUES (?, ?)",
+                       ((d.id, " ".join(rjieba.cut_for_search(d.content))) for d in docs))
+    db_fts.commit()
+    fts_seconds = time.perf_counter() - started
+    print("indexing: " + ", ".join(rates.values())
+          + f", FTS5 {n / fts_seconds:.0f} docs/s ({fts_seconds:.0f} s); segmentation included everywhere")
+
+    chosen = queries(docs)
+    times = {name: search_times(app, chosen) for name, app in apps.items()}
+    times["FTS5"] = timed(lambda q: db_fts.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+                                                   (fts_query(*q),)).fetchall(), chosen)
+    print(f"{len(chosen)} distinct queries; times in ms (first page of 10, ranked; Whoosh and PostgreSQL "
+          "with the total count and highlighted snippets, FTS5 ids only)")
+    print(f"{'kind':<8}" + "".join(f" {name + ' p50':>15} {'p95':>7}" for name in times))
     for kind in ("two", "long", "pair", "phrase", "all"):
         idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
-        w, f = [whoosh[i] for i in idx], [fts[i] for i in idx]
-        print(f"{kind:<8} {p(w, 50):>11.1f} {p(w, 95):>8.1f} {p(f, 50):>10.1f} {p(f, 95):>8.1f}")
-    print(f"ratio Whoosh/FTS5: p50 {p(whoosh, 50) / p(fts, 50):.1f}×, p95 {p(whoosh, 95) / p(fts, 95):.1f}×")
+        print(f"{kind:<8}" + "".join(f" {p([t[i] for i in idx], 50):>15.1f} {p([t[i] for i in idx], 95):>7.1f}"
+                                     for t in times.values()))
+    for name in apps:
+        print(f"ratio {name}/FTS5: p50 {p(times[name], 50) / p(times['FTS5'], 50):.1f}×, "
+              f"p95 {p(times[name], 95) / p(times['FTS5'], 95):.1f}×")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("n", type=int, nargs="?", default=100_000)
+    arguments.add_argument("--database", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/wenzheng_bench"),
+        help="an empty PostgreSQL database for the PostgreSQL backend (its search tables are recreated)")
+    arguments.add_argument("--engines", default="whoosh,postgres", help="whoosh,postgres (FTS5 always runs)")
+    options = arguments.parse_args()
+    main(options.n, options.database, set(options.engines.split(",")))

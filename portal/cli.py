@@ -77,8 +77,14 @@ def _load_archive(path: Path) -> None:
 @click.command()
 @click.option("--today", "today", type=str, default=None, help="Run as of this date (YYYY-MM-DD).")
 def tick(today: str | None):
-    """Reminders, overdue warnings and deductions, overdue supervision. Safe to run repeatedly."""
-    report = reminders.tick(_day(today) if today else None)
+    """Reminders, overdue warnings and deductions, overdue supervision. Safe to run repeatedly, and on
+    several hosts at once: only one run works at a time, the others say so and deliver the outbox."""
+    try:
+        report = reminders.tick(_day(today) if today else None)
+    except DomainError as exc:  # another host is running it
+        click.echo(str(exc))
+        _echo_delivery(outbox.deliver())
+        return
     from .queries.common import policy
 
     levels = "，".join(f"{policy().warning_label(k)} {v}" for k, v in report.warnings.items()) or "无"
@@ -99,11 +105,30 @@ def _echo_delivery(report) -> None:
 
 
 @click.command()
-def reindex():
-    """Rebuild the search index from the published public versions in the database."""
+@click.option("--check", is_flag=True, help="只比对数据库与索引，报告差异")
+@click.option("--repair", is_flag=True, help="比对并只修正有差异的留言")
+def reindex(check: bool, repair: bool):
+    """Rebuild the search index from the published public versions in the database; or, with --check,
+    report where the index differs from the database (--repair: fix just those)."""
     from . import search
-    from .queries.projection import count_published, search_documents
+    from .queries.projection import count_published
 
+    if check or repair:
+        drift = search.check()
+        click.echo(f"搜索索引（{search.backend_name()}）：缺少 {len(drift.missing)} 件，多出 {len(drift.extra)} 件，"
+                   f"内容不一致 {len(drift.stale)} 件；待处理索引任务 {drift.pending} 条。")
+        for label, ids in (("缺少", drift.missing), ("多出", drift.extra), ("不一致", drift.stale)):
+            if ids:
+                click.echo(f"  {label}：" + "、".join(map(str, ids[:20])) + ("……" if len(ids) > 20 else ""))
+        if repair and (drift or drift.pending):
+            applied = search.repair(drift)
+            after = search.check()
+            click.echo(f"已修正：应用索引任务 {applied.applied} 条；修正后差异 {len(after.ids)} 件。")
+            if after:
+                raise SystemExit(1)
+        elif check and drift:
+            raise SystemExit(1)
+        return
     total = count_published()
     with click.progressbar(length=total, label="重建搜索索引", show_pos=True) as bar:
         done = [0]
@@ -112,7 +137,7 @@ def reindex():
             bar.update(count - done[0])
             done[0] = count
 
-        indexed = search.rebuild(search_documents(), progress=advance)
+        indexed = search.reindex(progress=advance)
     click.echo(f"已索引 {indexed} 件公开留言。")
 
 

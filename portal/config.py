@@ -44,6 +44,8 @@ def from_environment(instance: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "UPLOAD_DIR": os.environ.get("WENZHENG_UPLOAD_DIR", str(instance / "uploads")),
         "SEARCH_INDEX_DIR": os.environ.get("WENZHENG_SEARCH_INDEX_DIR", str(instance / "search_index")),
+        # whoosh / postgres; empty: postgres when the database is PostgreSQL, else whoosh (portal/search/).
+        "SEARCH_BACKEND": os.environ.get("WENZHENG_SEARCH", ""),
         # Limits per hour for web messages, per 15 minutes for tracking tries.
         "WRITE_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_CLIENT", "5")),
         "WRITE_LIMIT_PER_PHONE": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_PHONE", "3")),

@@ -7,6 +7,7 @@ import rjieba
 
 from portal import search
 from portal.demo.sample import load
+from portal.extensions import db
 
 PHRASES = ["噪音扰民", "不动产", "公积金", "物业公司", "现答复如下", "城管", "学位", "违章建筑", "停车位", "A3区"]
 
@@ -19,16 +20,22 @@ def corpus():
                             published=datetime(2020, 1, 1 + i % 28), answered=None) for i, r in enumerate(rows)]
 
 
-@pytest.fixture(scope="module")
-def corpus_index(apps, corpus, tmp_path_factory):
-    """The corpus indexed once, in a folder of its own."""
+@pytest.fixture(scope="module", params=["whoosh", "postgres"])
+def corpus_index(request, apps, corpus, tmp_path_factory):
+    """The corpus indexed once per backend (PostgreSQL full text only over PostgreSQL), Whoosh's in a
+    folder of its own: every test below runs against both."""
     app = apps["longnan"]
-    folder, before = tmp_path_factory.mktemp("corpus_index"), app.config["SEARCH_INDEX_DIR"]
-    app.config["SEARCH_INDEX_DIR"] = str(folder)
+    with app.app_context():
+        if request.param == "postgres" and db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    folder, before = tmp_path_factory.mktemp("corpus_index"), dict(app.config)
+    app.config.update(SEARCH_INDEX_DIR=str(folder), SEARCH_BACKEND=request.param)
     with app.app_context():
         search.rebuild(corpus)
     yield app
-    app.config["SEARCH_INDEX_DIR"] = before
+    with app.app_context():
+        search.rebuild([])
+    app.config.update(SEARCH_INDEX_DIR=before["SEARCH_INDEX_DIR"], SEARCH_BACKEND=before.get("SEARCH_BACKEND", ""))
 
 
 @pytest.fixture
@@ -104,3 +111,30 @@ def test_full_mode_emits_every_dictionary_word_at_its_offset(corpus):
             expected = {(run[i:j], i) for i in range(len(run)) for j in range(i + 2, min(len(run), i + 8) + 1)
                         if rjieba.has_word(run[i:j])}
             assert expected <= set(search._full_mode(run))
+
+
+@pytest.mark.parametrize("backend", ["whoosh", "postgres"])
+def test_latin_runs_match_whole_and_short_words_inside_longer_ones(app, backend):
+    if backend == "postgres" and db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    app.config["SEARCH_BACKEND"] = backend
+    try:
+        texts = {1: "拨打12345678反映", 2: "请拨打12345热线", 3: "市城管委回复", 4: "城市管理", 5: "it's O'Brien\\路"}
+        search.rebuild([search.Document(id=i, subject="留言", body=body, reply="", unit="u", category="c", topic="t",
+                                        channel="w", published=datetime(2026, 1, i), answered=None)
+                        for i, body in texts.items()])
+        assert found("12345") == {2} and found("12345678") == {1}
+        assert found("城管") == {3} and found('"城管委"') == {3}
+        assert found("o'brien") == {5} and found('"s o"') == {5}, "quotes and backslashes are escaped"
+        assert search.search("'\\ & | ! <-> :*").total == len(texts), "no word in it: like no query, no error"
+    finally:
+        app.config["SEARCH_BACKEND"] = ""
+
+
+def test_the_postgresql_tokens_are_the_whoosh_tokens(corpus):
+    """token_positions (the tsvector's source, built in one pass) holds exactly index_tokens' pairs."""
+    for doc in corpus[:60]:
+        grouped: dict[str, list[int]] = {}
+        for token, offset in search.index_tokens(doc.content):
+            grouped.setdefault(token, []).append(offset)
+        assert search.analyzer.token_positions(doc.content) == {t: sorted(o) for t, o in grouped.items()}

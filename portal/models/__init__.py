@@ -19,6 +19,7 @@ from .handling import (
 )
 from .messages import Assignment, Attachment, ComplaintTarget, Message, Petitioner, PublicVersion, Reply
 from .people import UNIT_KINDS, Unit, User
+from .search import SearchEntry, SearchTask
 
 __all__ = [
     "ApiKey", "ApiSubmission",
@@ -26,5 +27,6 @@ __all__ = [
     "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
     "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
+    "SearchEntry", "SearchTask",
     "SignOff", "SupervisionCase", "Unit", "User",
 ]

@@ -107,15 +107,23 @@ def _project(message: Message, public: PublicVersion, ratings: tuple[str, ...] =
         workdays_taken=workdays_between(received, answered) if answered else None, ratings=ratings)
 
 
-def search_documents(message_ids=None):
-    """The search index's documents, streamed in batches (for one message, or all of them)."""
+def search_documents(message_ids=None, lock=False):
+    """The search index's documents, streamed in batches (for some messages, or all of them).
+    ``lock``: hold the messages under a share lock until the caller commits (PostgreSQL), so that no
+    decision about them can commit between this read and the index write."""
     query = _published().order_by(Message.id)
     if message_ids is not None:
         query = query.where(Message.id.in_(list(message_ids)))
+    if lock and db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(read=True, of=Message)
     for message, public in db.session.execute(query.execution_options(yield_per=500)):
         yield Document(id=message.id, subject=public.subject, body=public.body, reply=public.reply_text,
                        unit=public.reply_unit, category=message.category, topic=message.topic,
                        channel=message.channel, published=public.created_at, answered=message.answered_at)
+
+
+def published_ids() -> list[int]:
+    return list(db.session.scalars(select(Message.id).where(Message.publication == "published").order_by(Message.id)))
 
 
 def count_published() -> int:

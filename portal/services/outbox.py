@@ -68,7 +68,9 @@ def deliver(now: datetime | None = None, batch: int = BATCH) -> DeliveryReport:
         due = db.session.scalars(select(Notification).where(
             Notification.status == "pending",
             or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
-            .order_by(Notification.id).limit(batch)).all()
+            .order_by(Notification.id).limit(batch)
+            # Two hosts delivering at once: each takes rows the other has not locked; none is sent twice.
+            .with_for_update(skip_locked=True)).all()
         _send_batch(due, now, report)
         commit()
         if len(due) < batch:

@@ -1,15 +1,14 @@
 """Publication decisions (R9.1): only reviewed replies, only in a reviewed public version,
-only when the citizen allowed it; published items can be hidden again. The search index
-follows each decision right after the database commit."""
-import logging
+only when the citizen allowed it; published items can be hidden again. Each decision queues its
+search index task in its own transaction (portal/search/tasks.py), applied right after the commit."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .. import clock
+from .. import clock, search
 from ..extensions import db
 from ..models import PublicVersion
 from ..rules.workflow import Action
-from .common import check_version, commit, move, require, require_text
+from .common import check_version, commit, flush, move, require, require_text
 
 
 def publish(message, *, actor, subject: str, body: str, reply_text: str, version: int | None = None) -> PublicVersion:
@@ -27,8 +26,10 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, version
     message.public_version = public
     message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
     move(message, Action.PUBLISH, actor=actor)
+    flush()  # a stale version is refused here, before the index entry is written
+    search.queue(message.id)
     commit()
-    update_search_index(message.id)
+    _apply_index_tasks()
     return public
 
 
@@ -49,43 +50,28 @@ def hide(message, *, actor, reason: str, version: int | None = None) -> None:
 def _unpublish(message, action, state, reason, *, actor) -> None:
     message.publication, message.publication_note = state, require_text(reason, "理由")
     move(message, action, actor=actor, reason=message.publication_note)
+    flush()  # a stale version is refused here, before the index entry is written
+    search.queue(message.id)
     commit()
-    update_search_index(message.id)
+    _apply_index_tasks()
 
 
-_deferred: ContextVar[list[int] | None] = ContextVar("deferred_index_updates", default=None)
+_deferred: ContextVar[bool] = ContextVar("defer_index_updates", default=False)
 
 
 @contextmanager
 def index_afterwards():
-    """Publish many (loading an archive): the index is written once at the end, not per message."""
-    pending: list[int] = []
-    token = _deferred.set(pending)
+    """Publish many (loading an archive): the queued index tasks are applied once at the end."""
+    token = _deferred.set(True)
     try:
         yield
     finally:
         _deferred.reset(token)
-        for start in range(0, len(pending), 500):
-            _write_index(pending[start:start + 500])
+        search.apply_pending(timeout=30)
 
 
-def update_search_index(message_id: int) -> None:
-    """Put the message's public version in the index, or take it out. The database is the truth:
-    if the index cannot be written now, `flask reindex` rebuilds it."""
-    pending = _deferred.get()
-    if pending is not None:
-        pending.append(message_id)
-        return
-    _write_index([message_id])
-
-
-def _write_index(message_ids: list[int]) -> None:
-    from .. import search
-    from ..queries.projection import search_documents
-
-    try:
-        documents = list(search_documents(message_ids))
-        found = {document.id for document in documents}
-        search.write(add=documents, remove=[i for i in message_ids if i not in found])
-    except Exception:  # the decision stands; say so loudly and let reindex repair the index
-        logging.getLogger(__name__).exception("search index not updated for messages %s", message_ids[:10])
+def _apply_index_tasks() -> None:
+    """Right after the commit: the task written with the decision is applied now, unless the index is
+    busy (a reindex): then it waits for the next request or `tick`, and searches hide a withdrawn message."""
+    if not _deferred.get():
+        search.apply_pending(timeout=1.0, rounds=1)

@@ -10,14 +10,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import clock
+from .. import clock, search
 from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, Notification, OverdueWarning, SupervisionCase, User
 from ..rules.warnings import levels_reached
 from ..rules.workflow import CLOCK_RUNNING, Role
-from . import limits
-from .common import SYSTEM, commit, policy, record, workdays_between
+from . import limits, locks
+from .common import SYSTEM, Conflict, commit, policy, record, workdays_between
 from .deadlines import recompute
 
 
@@ -32,7 +32,16 @@ class TickReport:
 
 
 def tick(today: date | None = None) -> TickReport:
-    today = today or clock.today()
+    """The scheduled run; on many hosts, one at a time (a second run meanwhile is refused, not doubled)."""
+    with locks.exclusive("tick") as mine:
+        if not mine:
+            raise Conflict("每日任务正在另一台主机上运行，本次未重复运行。")
+        report = _tick(today or clock.today())
+    search.apply_pending(timeout=5)  # index tasks left by a killed worker or a busy index
+    return report
+
+
+def _tick(today: date) -> TickReport:
     report = TickReport()
     report.recomputed = recompute_provisional()
     assignments = _running_assignments()

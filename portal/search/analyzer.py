@@ -1,0 +1,147 @@
+"""The analyzer both search backends share, and the highlighter.
+
+At index time it emits every dictionary word at every offset (rjieba's full mode, jieba-compatible)
+and every single character, each at its character offset as its position. A phrase is cut into
+words that tile it, and each word must stand exactly len(previous word) positions after the one
+before. So "噪音扰民" finds the texts that contain those four characters in a row, and only those,
+whatever the segmentation around them; two-character words (噪音, 城管) are found inside longer
+ones (城管委). Runs of Latin letters and digits are one token each (12345 never inside 12345678).
+"""
+import html
+import re
+import unicodedata
+from importlib import resources
+
+import rjieba
+
+WORD = re.compile(r"[0-9a-z]+|[^\W\d_a-z]", re.UNICODE)  # an ASCII run, or one other letter (a 汉字)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
+
+
+def _load_domain_terms() -> None:
+    for line in resources.files("portal").joinpath("search_terms.txt").read_text("utf-8").splitlines():
+        word, freq, tag = (line.split() + ["", "", ""])[:3]
+        if word:
+            rjieba.add_word(word, int(freq or 50), tag or "n")
+
+
+_load_domain_terms()
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case: the same on both sides of the index."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def index_tokens(text: str) -> list[tuple[str, int]]:
+    """(token, character offset): every dictionary word anywhere, every character, every ASCII run."""
+    text = normalise(text)
+    tokens = [(match.group(), match.start()) for match in WORD.finditer(text)]
+    for run in HAN.finditer(text):  # words never span punctuation, spaces or Latin letters
+        tokens.extend((word, run.start() + offset) for word, offset in _full_mode(run.group()) if len(word) > 1)
+    return tokens
+
+
+def token_positions(text: str) -> dict[str, list[int]]:
+    """index_tokens() grouped by token, offsets ascending: the same tokens, built in one pass for speed
+    (the PostgreSQL backend writes them as a tsvector)."""
+    text = normalise(text)
+    positions: dict[str, list[int]] = {}
+    for match in WORD.finditer(text):
+        positions.setdefault(match.group(), []).append(match.start())
+    for run in HAN.finditer(text):
+        start, chars, position = run.start(), run.group(), -1
+        for word in rjieba.cut_all(chars):  # as _full_mode: each character, then the words starting there
+            if len(word) == 1 and chars.startswith(word, position + 1):
+                position += 1
+                continue
+            if not chars.startswith(word, position):
+                position = chars.find(word, max(position, 0))
+                if position < 0:
+                    raise ValueError(f"cannot place {word!r} in {chars!r}")
+            if len(word) > 1:
+                positions.setdefault(word, []).append(start + position)
+    return positions
+
+
+def _full_mode(run: str):
+    """(word, offset) for every dictionary word in a run of 汉字. rjieba's full mode lists, for
+    each position in turn, its single character and then the longer words that start there."""
+    position = -1
+    for word in rjieba.cut_all(run):
+        if len(word) == 1 and run.startswith(word, position + 1):
+            position += 1
+        elif not run.startswith(word, position):  # never seen; keep the index right regardless
+            position = run.find(word, max(position, 0))
+            if position < 0:
+                raise ValueError(f"cannot place {word!r} in {run!r}")
+        yield word, position
+
+
+def query_words(text: str) -> list[tuple[str, int]]:
+    """(word, offset): words that tile ``text`` exactly — jieba's accurate mode without HMM guesses
+    for 汉字, whole runs of Latin letters and digits — split as the index splits them."""
+    words = []
+    for match in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+|[^\W_]", normalise(text)):
+        if HAN.fullmatch(match.group()):
+            offset = match.start()
+            for word in rjieba.cut(match.group(), hmm=False):
+                words.append((word, offset))
+                offset += len(word)
+        else:
+            words.append((match.group(), match.start()))
+    return words
+
+
+def parse(text: str) -> tuple[list[list[tuple[str, int]]], list[str], list[str]]:
+    """What a citizen typed: ("quoted phrases" as their tiling words, the other words, the words to
+    highlight). Every phrase and every word is required."""
+    phrases, highlights = [], []
+    for phrase in QUOTED.findall(text):
+        words = query_words(phrase)
+        if words:
+            phrases.append(words)
+            highlights.append(normalise(phrase).strip())
+    words = [word for word, _ in query_words(QUOTED.sub(" ", text))]
+    return phrases, words, highlights + words
+
+
+def suggestion_words(highlights: list[str]) -> list[str]:
+    """For an empty result: the words worth trying alone (single characters only if that is all)."""
+    return [word for word in dict.fromkeys(w for phrase in highlights for w, _ in query_words(phrase))
+            if len(word) > 1 or len(highlights) == 1]
+
+
+def highlight(text: str, words: list[str], width: int) -> str:
+    """An HTML-escaped excerpt of ``text`` around the first match, every match in <mark>."""
+    spans = _match_spans(text, words)
+    if len(text) <= width or not spans:
+        start, end = 0, min(len(text), width)
+    else:
+        start = max(0, spans[0][0] - width // 4)
+        end = min(len(text), start + width)
+    out, cursor = [], start
+    for s, e in spans:
+        if s < cursor or e > end:
+            continue
+        out.append(html.escape(text[cursor:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    folded = normalise(text)
+    if len(folded) != len(text):  # NFKC changed the length: fall back to the text as it is
+        folded = text.lower()
+    spans = []
+    for word in sorted(set(filter(None, words)), key=len, reverse=True):
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), folded))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged

@@ -1,0 +1,208 @@
+"""The Whoosh backend: an index on this host's disk (one host, or SQLite). Quoted phrases are exact
+through nested SpanNear2 queries with slop = mindist = the characters between two words.
+
+Only the public projection reaches the index: the reviewed public subject, body and reply, the
+replying unit, category, topic, channel and dates — never the petitioner.
+"""
+import threading
+from pathlib import Path
+
+from flask import current_app
+from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import And, DateRange, Every, Or, Term
+from whoosh.query.spans import SpanNear2
+from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
+from whoosh.writing import CLEAR
+
+from .analyzer import highlight, index_tokens, parse, query_words, suggestion_words
+from .documents import Document, Filters, Hit, Results
+
+
+class ChineseTokenizer(Tokenizer):
+    """Whoosh tokenizer: index mode as in analyzer.py; in query mode, the tiling words."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pairs = index_tokens(value) if mode == "index" else query_words(value)
+        for text, offset in pairs:
+            token.text = token.original = text
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos + offset
+            if chars:
+                token.startchar, token.endchar = start_char + offset, start_char + offset + len(text)
+            yield token
+
+
+def schema() -> Schema:
+    text = TEXT(analyzer=ChineseTokenizer(), phrase=True)
+    return Schema(id=ID(stored=True, unique=True), number=NUMERIC(sortable=True), content=text,
+                  subject=STORED, body=STORED, reply=STORED,
+                  unit=ID(stored=True), category=ID(stored=True), topic=ID(stored=True),
+                  channel=ID(stored=True), published=DATETIME(stored=True, sortable=True),
+                  answered=DATETIME(stored=True))
+
+
+# --- the index on disk: one writer at a time, a searcher per thread -------------------------------
+
+_local = threading.local()
+
+
+def index_dir() -> Path:
+    return Path(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def open_index():
+    folder = index_dir()
+    if not whoosh_index.exists_in(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        return whoosh_index.create_in(folder, schema())
+    return whoosh_index.open_dir(folder)
+
+
+def _searcher():
+    """A searcher kept per thread and per index folder, reopened when the index changed.
+    (Whoosh's own refresh() can keep a stale reader after a commit that cleared the index.)"""
+    key = str(index_dir())
+    cached = getattr(_local, "searchers", {}).get(key)
+    if cached is None or not cached.up_to_date():
+        if cached is not None:
+            cached.close()
+        cached = open_index().searcher()
+        _local.searchers = {**getattr(_local, "searchers", {}), key: cached}
+    return cached
+
+
+def _fields(doc: Document) -> dict:
+    return {"id": str(doc.id), "number": doc.id, "content": doc.content,
+            "subject": doc.subject, "body": doc.body, "reply": doc.reply, "unit": doc.unit,
+            "category": doc.category, "topic": doc.topic,
+            "channel": doc.channel, "published": doc.published, "answered": doc.answered or doc.published}
+
+
+def apply(message_ids: list[int], load, timeout: float = 30) -> None:
+    """Bring the entries of ``message_ids`` up to date: ``load(ids)`` (the documents still published)
+    is called once the index lock is held, so that two workers never write an older state last.
+    Raises whoosh.index.LockError when the lock stays busy for ``timeout`` seconds (a reindex)."""
+    writer = open_index().writer(timeout=timeout)
+    try:
+        documents = list(load(message_ids))
+        found = {doc.id for doc in documents}
+        for message_id in message_ids:
+            if message_id not in found:
+                writer.delete_by_term("id", str(message_id))
+        for doc in documents:
+            writer.update_document(**_fields(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def write(add: list[Document] = (), remove: list[int] = ()) -> None:
+    """Add or replace and remove documents; waits for the index lock (one writer at a time)."""
+    writer = open_index().writer(timeout=30)
+    try:
+        for message_id in remove:
+            writer.delete_by_term("id", str(message_id))
+        for doc in add:
+            writer.update_document(**_fields(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def rebuild(documents, progress=lambda n: None) -> int:
+    """Replace the whole index with ``documents`` (an iterable), calling progress(count) as it goes.
+
+    The old segments are dropped at commit (CLEAR), so the index generation moves on and every
+    worker's searcher sees the change; searches keep working on the old index meanwhile."""
+    writer = open_index().writer(timeout=30, limitmb=256)
+    count = 0
+    try:
+        for count, doc in enumerate(documents, start=1):
+            writer.add_document(**_fields(doc))
+            progress(count)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=CLEAR)
+    return count
+
+
+def entries():
+    """(id, fingerprint) of every entry, for the drift check."""
+    with open_index().searcher() as searcher:
+        for fields in searcher.reader().all_stored_fields():
+            doc = Document(id=int(fields["id"]), subject=fields["subject"], body=fields["body"], reply=fields["reply"],
+                           unit=fields["unit"], category=fields["category"], topic=fields["topic"],
+                           channel=fields["channel"], published=fields["published"], answered=None)
+            yield doc.id, doc.fingerprint()
+
+
+def dump() -> str:
+    """Everything the index files hold, read back through Whoosh (the files are compressed): every
+    stored field and every term of every field."""
+    with open_index().reader() as reader:
+        stored = " ".join(str(value) for fields in reader.all_stored_fields() for value in fields.values())
+        terms = " ".join(term.decode() for field, term in reader.all_terms()
+                         if field in ("id", "content", "unit", "category", "topic", "channel"))
+    return stored + " " + terms
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+# A total order, so that pages never overlap: score, then newest first, then the message number.
+ORDER = MultiFacet([ScoreFacet(), FieldFacet("published", reverse=True), FieldFacet("number", reverse=True)])
+
+
+def exact_phrase(words: list[tuple[str, int]]):
+    """The words in a row, each exactly as many characters after the previous one as in the phrase."""
+    query = Term("content", words[0][0])
+    for (_, before), (word, offset) in zip(words, words[1:], strict=False):
+        query = SpanNear2([query, Term("content", word)], slop=offset - before, mindist=offset - before)
+    return query
+
+
+def _filter_query(filters: Filters):
+    parts = [Term(name, value) for name in ("unit", "category", "topic", "channel")
+             if (value := getattr(filters, name))]
+    if filters.start or filters.end:
+        parts.append(DateRange("published", filters.start, filters.end))
+    return And(parts) if parts else None
+
+
+def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[int] = frozenset()) -> Results:
+    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy)."""
+    phrases, words, highlights = parse(text)
+    parts = [exact_phrase(phrase) for phrase in phrases] + [Term("content", word) for word in words]
+    query = And(parts) if parts else Every()
+    results = Results(query=text, total=0, page=page, per_page=per_page)
+    searcher = _searcher()
+    filter_query = _filter_query(filters)
+    mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
+    page_hits = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=filter_query, mask=mask,
+                                     sortedby=ORDER)
+    results.total = page_hits.total
+    for hit in page_hits:
+        results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
+                                snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
+                                unit=hit["unit"], category=hit["category"], published=hit["published"],
+                                score=-hit.score[0]))  # with sortedby, the score is the sort key
+    if not results.total and text.strip():
+        results.suggestions = _suggestions(searcher, highlights, filter_query, mask)
+    return results
+
+
+def _suggestions(searcher, highlights, filter_query, mask) -> list[tuple[str, int]]:
+    """For an empty result: each word alone, with how many messages it finds."""
+    found = []
+    for word in suggestion_words(highlights):
+        count = len(searcher.search(Term("content", word), limit=None, filter=filter_query, mask=mask))
+        if count:
+            found.append((word, count))
+    return sorted(found, key=lambda item: -item[1])[:5]
