@@ -59,7 +59,7 @@ def workdays_left_label(left: int) -> str:
 
 STATE_KINDS = {"assignment": states.AssignmentState, "reply": states.ReplyState, "publication": states.Publication,
                "decision": states.Decision}
-EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "days", "text")
+EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "days", "text", "filename")
 
 
 def event_details(event, policy) -> list[str]:

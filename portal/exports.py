@@ -56,7 +56,7 @@ def analysis_xlsx(report: AnalysisReport, city: str) -> bytes:
                 [("组", "件数", "留言编号", "标题", "承办单位"),
                  *[(n, g.size, e.tracking_no, e.subject, e.unit)
                    for n, g in enumerate(report.groups, 1) for e in g.examples]])
-    _sheet_rows(book.create_sheet("渠道对账"), ["受理渠道对账销号（池州第九条(一)）"],
+    _sheet_rows(book.create_sheet("渠道对账"), ["受理渠道对账销号"],
                 [("渠道", "上期结转", "本期受理", "本期办结", "期末在办", "对账"),
                  *[(b.channel, b.open_at_start, b.received, b.closed, b.open_at_end, "平" if b.balanced else "不平")
                    for b in report.reconciliation]])

@@ -475,3 +475,12 @@ def policy_methods():
     from portal.services.common import policy
 
     return [m.code for m in policy().supervision_methods]
+
+
+@pytest.mark.parametrize(("role", "unit", "landing"), [
+    (Role.OPERATOR, None, "待甄别"), (Role.DISPATCHER, None, "待交办"), (Role.DEPUTY_HEAD, "住建局", "待审签"),
+    (Role.PRINCIPAL_HEAD, "住建局", "待审签"), (Role.HANDLER, "住建局", "待办理"), (Role.REVIEWER, None, "待审核"),
+    (Role.SUPERVISOR, None, "已超期")])
+def test_each_role_lands_on_its_main_next_step(client, city, role, unit, landing):
+    sign_in(client, city.user(role, unit) if unit else city.user(role))
+    assert f"<h1>{landing}</h1>" in client.get("/admin/").get_data(as_text=True)

@@ -51,6 +51,8 @@ def test_the_office_marks_later_and_the_unit_then_reads_nothing_identifying(clie
         assert message.tracking_no in queue
         assert_nothing_identifying(queue)
         assert client.post(f"/admin/messages/{message.id}/reveal").status_code == 403
+    sign_in(client, city.user(Role.DISPATCHER))  # the office's queue shows whom the complaint is about
+    assert 'title="投诉对象：住建局">投诉单位</span>' in client.get("/admin/?queue=all").get_data(as_text=True)
     event = db.session.query(Event).filter_by(message_id=message.id, kind="mark_complaint").one()
     assert event.data["units"] == ["住建局"] and event.actor_id == city.user(Role.DISPATCHER).id
 

@@ -32,7 +32,7 @@ def test_home_list_and_message_page_show_published_replies_only(client, city):
     assert "共 1 条" in listing
     page = client.get(f"/messages/{shown.id}").get_data(as_text=True)
     assert "请问公积金提取需要哪些材料？" in page and "已责令施工单位停止夜间施工。" in page
-    assert "用时 0 个工作日" in page
+    assert "当日办结" in page and "用时 0 个工作日" not in page  # answered the day it was assigned
     for message in db.session.scalars(select(Message).where(Message.publication != "published")):
         assert client.get(f"/messages/{message.id}").status_code == 404
 
@@ -254,3 +254,20 @@ def test_reindex_rebuilds_the_index_from_the_database(client, city, app):
     result = app.test_cli_runner().invoke(args=["reindex"])
     assert result.exit_code == 0 and "已索引 2 件公开留言" in result.output
     assert search.search('"噪音扰民"').total == 2
+
+
+def test_the_home_satisfaction_is_the_units_satisfaction_weighted(client, city):
+    """One definition: a matter sent back for redo keeps its 不满意 in its unit's figure and the home one."""
+    from portal.queries import projection
+    from tests.factories import rated
+
+    bad, good = answered(city, "2026-11-23"), answered(city, "2026-11-23")
+    other = answered(city, "2026-11-23", unit="A3区")
+    rated(city, bad, "2026-11-24", "unsatisfied")  # LN: sent back for redo, its lead working again
+    rated(city, good, "2026-11-24", "satisfied")
+    rated(city, other, "2026-11-24", "very_satisfied")
+    units = {f["unit"]: f for f in projection.unit_figures()}
+    assert units["住建局"]["satisfaction"] == 50.0 and units["住建局"]["ratings"] == 2
+    weighted = 100 * sum(f["ratings"] * f["satisfaction"] / 100 for f in units.values()) / sum(
+        f["ratings"] for f in units.values())
+    assert projection.recent_figures(30)["satisfaction"] == round(weighted, 1) == 66.7

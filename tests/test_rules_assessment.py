@@ -22,11 +22,16 @@ def figures(answered=0, on_time=0, ratings=0, satisfied=0, redo=0, deductions=0.
     (figures(answered=1, on_time=1, ratings=2, satisfied=1, redo=1, deductions=1.5), 73.5),  # 50 + 20 + 5 − 1.5
     (figures(answered=2, on_time=2), 100.0),  # no ratings: satisfaction's weight goes to the others
     (figures(answered=2, on_time=0, deductions=4.5), 12.2),  # 100 × (50×0 + 10×1) / 60 − 4.5
-    (figures(redo=2, deductions=3), -3.0),  # sent back, not yet answered again: only the deductions count
-    (figures(ratings=3, satisfied=2), 66.7),  # only ratings this period (answers came earlier)
+    (figures(redo=2, deductions=3), None),  # sent back, nothing answered in the period: unranked
+    (figures(ratings=3, satisfied=2), None),  # only older answers rated: no rate of its own work, unranked
 ])
 def test_composite_score(case, expected):
     assert composite_score(case, W) == expected
+
+
+def test_a_minimum_sample_keeps_a_unit_with_too_few_answers_unranked():
+    three = figures(answered=3, on_time=3)
+    assert composite_score(three, W, min_answered=5) is None and composite_score(three, W, min_answered=3) == 100.0
 
 
 @pytest.mark.parametrize(("answered", "redo", "expected"), [(0, 0, None), (3, 0, 1.0), (1, 1, 0.5), (0, 2, 0.0)])

@@ -1,14 +1,18 @@
 """R12.5: with the query code the citizen adds to a message not yet answered or withdraws it; the units
 are told; a withdrawal stops the clocks and is counted."""
+import io
+
 import pytest
 
 from portal.extensions import db
-from portal.models import Notification
+from portal.models import Attachment, Notification
 from portal.rules.workflow import Role, Status
 from portal.services import DomainError, intake
 from tests.conftest import on
 from tests.factories import answered, assigned, status_of
 from tests.test_admin import sign_in
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def track(client, message, code):
@@ -25,14 +29,22 @@ def test_the_citizen_adds_to_an_open_message_and_the_unit_reads_it(client, city)
     dispatch.assign(message, city.units["住建局"], actor=city.user(Role.DISPATCHER))
     assert track(client, message, code).status_code == 302
     empty = client.post(f"/track/{message.tracking_no}/supplement", data={"text": " "})
-    assert empty.status_code == 400 and "请填写补充内容" in empty.get_data(as_text=True)
-    done = client.post(f"/track/{message.tracking_no}/supplement", data={"text": "补充：施工在每晚十点以后开始。"})
+    assert empty.status_code == 422 and "请填写补充内容或选择要补充的附件" in empty.get_data(as_text=True)
+    fake = client.post(f"/track/{message.tracking_no}/supplement", content_type="multipart/form-data",
+                       data={"text": "", "file": (io.BytesIO(b"<html><script>x</script>"), "现场.png")})
+    assert fake.status_code == 422 and "附件类型不支持" in fake.get_data(as_text=True)  # bytes, not the name, decide
+    done = client.post(f"/track/{message.tracking_no}/supplement", content_type="multipart/form-data",
+                       data={"text": "补充：施工在每晚十点以后开始。", "file": (io.BytesIO(PDF), "现场记录.pdf")})
     assert done.status_code == 302
     page = client.get(f"/track/{message.tracking_no}").get_data(as_text=True)
     assert "您补充了留言内容" in page
     assert any(n.dedupe_key.startswith("supplement:") for n in db.session.query(Notification))
     sign_in(client, city.user(Role.HANDLER, "住建局"))
-    assert "补充：施工在每晚十点以后开始。" in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert "补充：施工在每晚十点以后开始。" in page and "现场记录.pdf" in page
+    attachment = db.session.query(Attachment).filter_by(message_id=message.id).one()
+    assert (attachment.unit_id, attachment.purpose) == (None, "citizen_supplement")
+    assert client.get(f"/admin/attachments/{attachment.id}").data == PDF
 
 
 def test_a_withdrawal_stops_the_units_clock_and_closes_the_message_as_withdrawn(client, city):

@@ -1,7 +1,7 @@
 """Queue search index tasks with the decisions; search entries for PostgreSQL full text
 
 Revision ID: a15c3e7d9b02
-Revises: f13a4d2c9e01
+Revises: e14a7c9d1f23
 Create Date: 2026-12-03 07:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a15c3e7d9b02'
-down_revision = 'f13a4d2c9e01'
+down_revision = 'e14a7c9d1f23'
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,7 @@ BULK_OPERATIONS = ("assign", "remind")
 @bp.get("/")
 def inbox():
     available = queues.queues_for(current_user)
-    key = request.args.get("queue") or available[0].key
+    key = request.args.get("queue") or queues.landing(current_user)
     if key not in {q.key for q in available}:
         abort(404)
     filters, errors = _filters()

@@ -68,7 +68,8 @@ def attachment(attachment_id: int):
         abort(404)
     message = load_visible(item.message_id)
     if shields(current_user, message) and item.unit_id != current_user.unit_id:
-        raise Forbidden("其他单位或平台上传的附件可能含诉求人信息，不向被投诉单位提供；如需了解请联系平台办公室。")
+        raise Forbidden("诉求人、其他单位或平台上传的附件可能含诉求人信息，不向被投诉单位提供；"
+                        "如需了解请联系平台办公室。")
     return send_file(upload_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
+from ..display import date_cn
 from ..extensions import db
 from ..models import UNIT_KINDS, ReplyTemplate, Unit, User
 from ..querystring import page_arg, parse_date, year_arg
@@ -120,7 +121,7 @@ def calendar():
             return redirect(url_for("admin.calendar", year=year))
         calendar_service.set_day(day, is_workday=request.form.get("kind") == "workday",
                                  note=request.form.get("note", ""), actor=current_user)
-        flash(f"{day.isoformat()} 已设为{'工作日' if request.form.get('kind') == 'workday' else '休息日'}。")
+        flash(f"{date_cn(day)} 已设为{'工作日' if request.form.get('kind') == 'workday' else '休息日'}。")
         return redirect(url_for("admin.calendar", year=day.year))
     return render_template("admin/calendar.html", year=year, months=_months(year),
                            official=load_calendar().is_official(year))

@@ -86,35 +86,34 @@ def rate(tracking_no: str):
 
 @bp.post("/track/<tracking_no>/supplement")
 def supplement(tracking_no: str):
-    message = _tracked_message(tracking_no)
-    if message is None:
-        return redirect(url_for("public.track"))
-    form = SupplementForm()
-    if not form.validate_on_submit():
-        return _tracked_page(message, RateForm(policy()), 400, supplement_form=form)
-    try:
-        intake.supplement(message, text=form.text.data)
-    except DomainError as exc:
-        return _tracked_page(message, RateForm(policy()), exc.status_code, supplement_form=form,
-                             supplement_error=str(exc))
-    flash("补充内容已提交，承办单位将一并办理。")
-    return redirect(url_for("public.tracked", tracking_no=tracking_no))
+    def add(message, form):
+        upload = form.file.data
+        file = (upload.filename, upload.mimetype, upload.read()) if upload and upload.filename else None
+        intake.supplement(message, text=form.text.data, file=file)
+    return _citizen_move(tracking_no, SupplementForm, "supplement", add, "补充内容已提交，承办单位将一并办理。")
 
 
 @bp.post("/track/<tracking_no>/withdraw")
 def withdraw(tracking_no: str):
+    def end(message, form):
+        intake.withdraw(message, reason=form.reason.data)
+    return _citizen_move(tracking_no, WithdrawForm, "withdraw", end, "留言已撤回，不再办理。")
+
+
+def _citizen_move(tracking_no: str, form_class, name: str, make, done: str):
+    """A move the citizen makes on the tracking page (R12.5): refused input comes back in place, kept."""
     message = _tracked_message(tracking_no)
     if message is None:
         return redirect(url_for("public.track"))
-    form = WithdrawForm()
+    form = form_class()
     if not form.validate_on_submit():
-        return _tracked_page(message, RateForm(policy()), 400, withdraw_form=form)
+        return _tracked_page(message, RateForm(policy()), 400, **{f"{name}_form": form})
     try:
-        intake.withdraw(message, reason=form.reason.data)
+        make(message, form)
     except DomainError as exc:
-        return _tracked_page(message, RateForm(policy()), exc.status_code, withdraw_form=form,
-                             withdraw_error=str(exc))
-    flash("留言已撤回，不再办理。")
+        return _tracked_page(message, RateForm(policy()), exc.status_code,
+                             **{f"{name}_form": form, f"{name}_error": str(exc)})
+    flash(done)
     return redirect(url_for("public.tracked", tracking_no=tracking_no))
 
 

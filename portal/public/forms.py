@@ -1,5 +1,6 @@
 """Forms of the public portal, with messages in Chinese."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -52,9 +53,9 @@ class RateForm(FlaskForm):
 
 
 class SupplementForm(FlaskForm):
-    text = TextAreaField("补充内容", validators=[DataRequired("请填写补充内容"),
-                                              Length(max=2000, message="补充内容最多2000个字")],
+    text = TextAreaField("补充内容", validators=[Optional(), Length(max=2000, message="补充内容最多2000个字")],
                          description="补充的情况将转给承办单位一并办理；请勿重复填写已写过的内容。")
+    file = FileField("补充附件（选填，PDF、图片、Word 或 Excel，不超过10MB）")
 
 
 class WithdrawForm(FlaskForm):

@@ -47,14 +47,14 @@ class UnitAssessment:
 def assess(period: Period) -> list[UnitAssessment]:
     """Every handling unit's figures and score, best score first (units without a score last)."""
     pairs, points = _pairs(period)
-    weights = policy().assessment_weights
+    weights, min_answered = policy().assessment_weights, policy().assessment_min_answered
     result = []
     for unit_id, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.kind != "platform",
                                                                              Unit.active)):
         messages = {metric: sorted(set(pairs[metric].get(unit_id, []))) for metric in METRICS}
         counts = {metric: len(pairs[metric].get(unit_id, [])) for metric in METRICS if metric != "deductions"}
         figures = UnitFigures(**counts, deductions=round(points.get(unit_id, 0.0), 1))
-        result.append(UnitAssessment(unit_id, name, figures, composite_score(figures, weights), messages))
+        result.append(UnitAssessment(unit_id, name, figures, composite_score(figures, weights, min_answered), messages))
     result.sort(key=lambda a: (a.score is None, -(a.score or 0), -a.figures.received, a.unit))
     return result
 

@@ -140,8 +140,7 @@ def recent_figures(days: int = 30) -> dict:
     good = set(policy().satisfied_ratings)
     received = db.session.scalar(select(func.count()).where(Message.received_at >= since, GENUINE))
     answered = answered_rows(Message.answered_at >= since, GENUINE)
-    ratings = db.session.scalars(select(Rating.level).join(Message, Message.id == Rating.message_id)
-                                 .where(Rating.rated_at >= since, GENUINE)).all()
+    ratings = [level for _, level in rated_levels(Rating.rated_at >= since)]
     on_time = sum(1 for row in answered if row.on_time)
     return {"received": received, "answered": len(answered), "on_time": on_time,
             "on_time_rate": percent(on_time, len(answered)), "ratings": len(ratings),
@@ -175,6 +174,13 @@ def answered_rows(*conditions) -> list[_Answered]:
     return rows
 
 
+def rated_levels(*conditions) -> list[tuple[int | None, str]]:
+    """(lead unit in force, level) of every rating of a genuine message: the one definition behind the
+    home page's satisfaction and the units' (a matter sent back for redo keeps its 不满意)."""
+    return db.session.execute(select(Message.lead_unit_id, Rating.level).join(Message, Message.id == Rating.message_id)
+                              .where(GENUINE, *conditions)).all()
+
+
 def unit_figures(period: Period | None = None) -> list[dict]:
     """R11.4, per lead unit: answered, on time, average working days, satisfaction; over all time or
     over one period (the year of the year-end assessment): answers approved and ratings given in it."""
@@ -187,13 +193,8 @@ def unit_figures(period: Period | None = None) -> list[dict]:
     per_unit: dict[int, list[_Answered]] = defaultdict(list)
     for row in answered_rows(GENUINE, *answered_in):
         per_unit[row.unit_id].append(row)
-    ratings = db.session.execute(
-        select(Assignment.unit_id, Rating.level)
-        .join(Rating, Rating.message_id == Assignment.message_id)
-        .join(Message, Message.id == Assignment.message_id)
-        .where(Assignment.is_lead, Assignment.state == AssignmentState.DONE, GENUINE, *rated_in)).all()
     rated: dict[int, list[str]] = defaultdict(list)
-    for unit_id, level in ratings:
+    for unit_id, level in rated_levels(*rated_in):
         rated[unit_id].append(level)
     figures = []
     for unit_id, rows in per_unit.items():

@@ -91,6 +91,16 @@ QUEUES = (
     Queue("all", "全部留言", frozenset(OFFICE | UNIT)),
 )
 
+# Where each role starts its day: its main next step (the first queue it sees otherwise).
+LANDING = {Role.DISPATCHER: "to_assign", Role.DEPUTY_HEAD: "to_sign", Role.PRINCIPAL_HEAD: "to_sign",
+           Role.SUPERVISOR: "overdue"}
+
+
+def landing(user) -> str:
+    available = [q.key for q in queues_for(user)]
+    wanted = LANDING.get(user.role)
+    return wanted if wanted in available else available[0]
+
 
 def soon(today: date) -> date:
     """The last day that counts as due soon: the preset's reminder window (R8.1)."""
@@ -171,7 +181,7 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
         query = (select(Message.id) if ids_only else select(Message, Lead, LeadUnit.name)).outerjoin(
             Lead, lead_join).outerjoin(LeadUnit, LeadUnit.id == Lead.unit_id)
     query = query.where(visible(user), condition(queue, user))
-    if user.role in UNIT and not ids_only:  # each row's subject is masked if the complaint is about them
+    if not ids_only:  # a unit's row is masked if the complaint is about it; the office sees whom it is about
         query = query.options(selectinload(Message.complaint_targets))
     for name in ("status", "channel", "category"):
         if value := getattr(filters, name):

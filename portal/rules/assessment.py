@@ -4,8 +4,9 @@ weights come from the preset's [assessment] table, the deductions from the warni
     score = 100 × Σ(weight × rate) / Σ(weight over the rates that exist) − deductions
 
 一次办结率 = answered ÷ (answered + redo). A rate exists when its base is not zero (no ratings:
-satisfaction does not count, and its weight goes to the others). A unit with no rate at all in the
-period (nothing answered, rated or sent back) has no score and no rank.
+satisfaction does not count, and its weight goes to the others). A unit that answered fewer than
+``min_answered`` items in the period (the preset's minimum sample, at least one) has no score and no
+rank: it cannot score on rates it has none of, however its older answers were rated.
 """
 from dataclasses import dataclass
 
@@ -46,7 +47,9 @@ def first_time_rate(figures: UnitFigures) -> float | None:
     return rate(figures.answered, figures.answered + figures.redo)
 
 
-def composite_score(figures: UnitFigures, weights: Weights) -> float | None:
+def composite_score(figures: UnitFigures, weights: Weights, min_answered: int = 1) -> float | None:
+    if figures.answered < max(1, min_answered):
+        return None
     parts = [
         (weights.on_time, rate(figures.on_time, figures.answered)),
         (weights.satisfaction, rate(figures.satisfied, figures.ratings)),

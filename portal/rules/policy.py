@@ -105,6 +105,7 @@ class Policy:
     warning_levels: tuple[WarningLevel, ...]
     redaction: Style
     assessment_weights: Weights
+    assessment_min_answered: int  # a unit answering fewer in the period is not scored or ranked
     warning_deductions: str  # each_level (0.5 + 1 + 3 for an item that reached red) / highest_level (3)
     satisfied_ratings: tuple[str, ...]
     proposal_reasons: dict[str, str]  # trigger (overdue, unsatisfied_after_redo, instruction, cluster) → reason
@@ -217,6 +218,7 @@ def _build(name: str, raw: dict) -> Policy:
                                    first_time=rating["first_time_weight"]),
         satisfied_ratings=tuple(rating["satisfied_ratings"]),
         warning_deductions=rating.get("warning_deductions", "each_level"),
+        assessment_min_answered=rating.get("min_answered", 1),
         cluster_size=proposals.pop("cluster_size"),
         cluster_days=proposals.pop("cluster_days"),
         proposal_reasons=proposals,

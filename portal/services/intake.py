@@ -183,15 +183,26 @@ def mark_false(message: Message, *, actor, reason: str, referred_to_police: bool
 SUPPLEMENT_MAX = 2000
 
 
-def supplement(message: Message, *, text: str, actor=CITIZEN, version: int | None = None) -> None:
-    """R12.5: the citizen adds to a message not yet answered; the units handling it are told and
-    read it in the timeline."""
+def supplement(message: Message, *, text: str, actor=CITIZEN, file: tuple[str, str, bytes] | None = None,
+               version: int | None = None) -> None:
+    """R12.5: the citizen adds text, a file or both to a message not yet answered; the units handling it
+    are told and read it in the timeline. ``file`` is (name, declared type, bytes)."""
+    from ..storage import save_upload
+
     check_version(message, version)
     require(actor, Action.SUPPLEMENT, message)
-    text = require_text(text, "补充内容")
+    text = (text or "").strip()
+    if not text and not file:
+        raise DomainError("请填写补充内容或选择要补充的附件。")
     if len(text) > SUPPLEMENT_MAX:
         raise DomainError(f"补充内容最多{SUPPLEMENT_MAX}个字，请精简后再提交。")
-    move(message, Action.SUPPLEMENT, actor=actor, text=text)
+    filename = None
+    if file:
+        attachment = save_upload(filename=file[0], content_type=file[1], data=file[2])
+        attachment.message_id, attachment.purpose = message.id, "citizen_supplement"  # no unit: the citizen's
+        db.session.add(attachment)
+        filename = attachment.filename
+    move(message, Action.SUPPLEMENT, actor=actor, text=text or None, filename=filename)
     for assignment in message.active_assignments():
         notify_unit(assignment, f"supplement:{message.id}:{len(message.events)}",
                     f"留言（{message.tracking_no}）诉求人补充了内容，请在办理过程中查看。")
