@@ -27,6 +27,16 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _hours(text: str) -> tuple[int, int] | None:
+    if not text.strip():
+        return None
+    start, _, end = text.partition("-")
+    hours = (int(start), int(end))
+    if not all(0 <= hour <= 23 for hour in hours):
+        raise ValueError(f"WENZHENG_SMS_QUIET_HOURS={text!r}：应写作“21-8”（21点至次日8点），留空则不限")
+    return hours
+
+
 def from_environment(instance: Path) -> dict:
     policy = os.environ.get("WENZHENG_POLICY", "longnan")
     if policy not in PRESETS:
@@ -61,6 +71,9 @@ def from_environment(instance: Path) -> dict:
         # The site's own address for feeds and links in mail, never taken from the Host header.
         "PUBLIC_URL": os.environ.get("WENZHENG_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": os.environ.get("WENZHENG_REDIS_URL", ""),  # rate limits in Redis; the database otherwise
+        # SMS wait for the end of the night, China time ("21-8": 21:00 to 08:00; "" sends at any hour);
+        # urgent (突发) matters are sent at once.
+        "SMS_QUIET_HOURS": _hours(os.environ.get("WENZHENG_SMS_QUIET_HOURS", "21-8")),
         "STAFF_IDLE_MINUTES": int(os.environ.get("WENZHENG_STAFF_IDLE_MINUTES", "30")),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # attachments are limited to 10 MB; the form needs some room
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,

@@ -190,3 +190,20 @@ def test_the_smtp_sender_sends_through_the_mail_server(monkeypatch):
     monkeypatch.setattr(FakeSMTP, "send_message", refuse)
     with pytest.raises(SendError, match="邮件服务器拒绝"):
         sender.send("x@gov.cn", "y")
+
+
+def test_sms_wait_for_the_morning_except_for_urgent_matters(app, sms, city):
+    """Quiet hours (SMS_QUIET_HOURS, 21:00 to 08:00 China time by default): an ordinary SMS queued at 23:00
+    goes at 08:00; one about an urgent (突发) matter goes at once; email is not held."""
+    from tests.factories import submit
+
+    assert app.config["SMS_QUIET_HOURS"] == (21, 8)
+    ordinary, _ = submit()
+    urgent, _ = submit()
+    urgent.is_emergency = True
+    outbox.queue("night:ordinary", channel="sms", recipient="13800000001", body="普通", message=ordinary)
+    outbox.queue("night:urgent", channel="sms", recipient="13800000002", body="紧急", message=urgent)
+    db.session.commit()
+    night, morning = datetime(2026, 11, 24, 15, 0), datetime(2026, 11, 25, 0, 0)  # 23:00 and 08:00 China
+    assert outbox.deliver(night).sent == 1 and sms.sent == [("13800000002", "紧急")]
+    assert outbox.deliver(morning).sent == 1 and sms.sent[-1] == ("13800000001", "普通")

@@ -64,9 +64,10 @@ def deliver(now: datetime | None = None, batch: int = BATCH) -> DeliveryReport:
     """Send everything due now, oldest first, committing after every batch."""
     now = now or clock.now()
     report = DeliveryReport()
+    held = _held_at_night(now)
     while True:
         due = db.session.scalars(select(Notification).where(
-            Notification.status == "pending",
+            Notification.status == "pending", *held,
             or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
             .order_by(Notification.id).limit(batch)
             # Two hosts delivering at once: each takes rows the other has not locked; none is sent twice.
@@ -75,6 +76,24 @@ def deliver(now: datetime | None = None, batch: int = BATCH) -> DeliveryReport:
         commit()
         if len(due) < batch:
             return report
+
+
+def quiet_at(now: datetime) -> bool:
+    """Within the configured quiet hours, China time (SMS_QUIET_HOURS, e.g. 21 to 8)."""
+    hours = current_app.config.get("SMS_QUIET_HOURS")
+    if not hours:
+        return False
+    start, end = hours
+    hour = clock.local_time(now).hour
+    return start <= hour or hour < end if start > end else start <= hour < end
+
+
+def _held_at_night(now: datetime) -> tuple:
+    """At night SMS wait for the morning, except those about an urgent (突发) matter; emails go."""
+    if not quiet_at(now):
+        return ()
+    urgent = select(Message.id).where(Message.is_emergency)
+    return (or_(Notification.channel != "sms", Notification.message_id.in_(urgent)),)
 
 
 def _send_batch(due: list[Notification], now: datetime, report: DeliveryReport) -> None:
