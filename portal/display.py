@@ -5,7 +5,7 @@ from flask import Flask, current_app
 
 from . import clock
 from .rules import states
-from .rules.policy import ADDRESSEES, DEDUCTION_RULES, TRANSFER_CLOCKS
+from .rules.policy import ADDRESSEES, CHANNEL_LEVEL_LABELS, DEDUCTION_RULES, TRANSFER_CLOCKS
 from .rules.warnings import LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
 
@@ -82,11 +82,11 @@ def _label(choices, code) -> str:
     return next((c.text for c in choices if c.code == code), str(code))
 
 
-def role_label_of(role: str) -> str:
+def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 
 
-def rating_label_of(code: str) -> str:
+def rating_label(code: str) -> str:
     return current_app.extensions["wenzheng_policy"].rating_label(code)
 
 
@@ -99,9 +99,9 @@ def register(app: Flask) -> None:
 
     for mask in (mask_name, mask_phone, mask_contact):
         app.add_template_filter(mask)
-    app.add_template_filter(role_label_of)
-    app.add_template_global(role_label_of)
-    app.add_template_filter(rating_label_of)
+    app.add_template_filter(role_label)
+    app.add_template_filter(rating_label)
+    app.add_template_global(CHANNEL_LEVEL_LABELS, "channel_levels")
     app.add_template_global(DEDUCTION_RULES, "deduction_rules")
     app.add_template_global(ADDRESSEES, "addressees")
     app.add_template_global(TRANSFER_CLOCKS, "transfer_clocks")
@@ -109,7 +109,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject_policy():
         policy = current_app.extensions["wenzheng_policy"]
-        return {"policy": policy, "role_label": lambda role: ROLE_LABELS.get(role, role),
+        return {"policy": policy, "role_label": role_label,
                 "channel_name": lambda code: policy.channel(code).name,
                 "category_label": policy.category_label, "event_label": lambda kind: EVENT_LABELS.get(kind, kind),
                 "level_label": policy.warning_label,

@@ -10,7 +10,6 @@ from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
 from ..queries import knowledge as knowledge_base
 from ..queries.common import policy
-from ..queries.confidential import shields
 from ..queries.queues import visible
 from ..queries.situation import refusal
 from ..rules.permissions import may_open, may_reveal
@@ -67,7 +66,7 @@ def attachment(attachment_id: int):
     if item is None:
         abort(404)
     message = load_visible(item.message_id)
-    if shields(current_user, message) and item.unit_id != current_user.unit_id:
+    if message.hides_petitioner_from(current_user) and item.unit_id != current_user.unit_id:
         raise Forbidden("诉求人、其他单位或平台上传的附件可能含诉求人信息，不向被投诉单位提供；"
                         "如需了解请联系平台办公室。")
     return send_file(upload_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
@@ -125,7 +124,7 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
     typed = request.form.to_dict() if failed else {}
     values = {**actions.defaults(message, current_user), **_template_body(), **typed}
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
-    shielded = shields(current_user, message)
+    shielded = message.hides_petitioner_from(current_user)
     return render_template("admin/message.html", message=message, events=events,
                            forms=actions.forms_for(message, current_user), failed=failed, error=error,
                            values=values, revealed=revealed, shielded=shielded,

@@ -182,7 +182,7 @@ def table_query(user, queue: str, filters: TableFilters, *, ids_only: bool = Fal
             Lead, lead_join).outerjoin(LeadUnit, LeadUnit.id == Lead.unit_id)
     query = query.where(visible(user), condition(queue, user))
     if not ids_only:  # a unit's row is masked if the complaint is about it; the office sees whom it is about
-        query = query.options(selectinload(Message.complaint_targets))
+        query = query.options(selectinload(Message.complaint_targets).selectinload(ComplaintTarget.unit))
     for name in ("status", "channel", "category"):
         if value := getattr(filters, name):
             query = query.where(getattr(Message, name) == value)

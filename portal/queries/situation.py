@@ -16,6 +16,7 @@ def situation(message: Message) -> Situation:
     returns = _pending(ReturnRequest, ids)
     extensions = _pending(ExtensionRequest, ids)
     has_contact = bool(message.petitioner and message.petitioner.has_contact)
+    shielded_units, shielded_users = message.shielded_from()
     cases = db.session.execute(select(SupervisionCase.unit_id, SupervisionCase.answered_at).where(
         SupervisionCase.message_id == message.id, SupervisionCase.closed_at.is_(None))).all() if message.id else []
     return Situation(
@@ -37,10 +38,10 @@ def situation(message: Message) -> Situation:
         close_needs_follow_up=(message.status == Status.ANSWERED and rules.follow_up_required and has_contact),
         publish_consent=bool(message.publish_consent),
         publication=message.publication or "pending",
-        shielded_units=message.shielded_from()[0],
-        shielded_users=message.shielded_from()[1],
+        shielded_units=shielded_units,
+        shielded_users=shielded_users,
         anonymous=bool(message.anonymous),
-        units_with_townships=_with_townships([a.unit_id for a in message.assignments]),
+        units_with_townships=_with_townships([a.unit_id for a in message.active_assignments() if a.is_lead]),
         answerable_on_call=message.call_time is not None and message.category in rules.answer_on_call_categories,
         unanswered_case_units=frozenset(unit for unit, answered in cases if answered is None),
         has_open_case=bool(cases),
@@ -59,6 +60,7 @@ def refusal(actor, action: Action, message: Message) -> Refusal | None:
 
 
 def _with_townships(unit_ids) -> frozenset[int]:
+    """The units among ``unit_ids`` (the lead at work) that have townships to forward to (R4.5)."""
     if not unit_ids:
         return frozenset()
     return frozenset(db.session.scalars(select(Unit.parent_id).where(

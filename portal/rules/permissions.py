@@ -147,6 +147,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "bulk_assign": frozenset({R.DISPATCHER}),
     "bulk_remind": frozenset({R.DISPATCHER, R.SUPERVISOR}),
     "settings": frozenset({R.ADMIN}),  # units, users, templates, calendar, censor rules
+    "complaint_marks": OFFICE,  # the queues tag a complaint about a unit for the office (R12.8)
 }
 
 

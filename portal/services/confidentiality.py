@@ -1,6 +1,5 @@
 """The petitioner's details and those a complaint is about (R9.2, LN 第十九条, CZ 第十二条)."""
 from ..models import ComplaintTarget, Message, Unit, User
-from ..queries.situation import situation
 from ..rules.permissions import may_reveal
 from ..rules.workflow import UNIT, Action
 from .common import DomainError, Forbidden, check_version, commit, move, record, require, require_text
@@ -8,8 +7,7 @@ from .common import DomainError, Forbidden, check_version, commit, move, record,
 
 def reveal_petitioner(message, *, actor) -> None:
     """Show the petitioner's details to staff: a recorded action, never to those complained about."""
-    shielded = situation(message)
-    if not may_reveal(actor, shielded.shielded_units, shielded.shielded_users, shielded.anonymous):
+    if not may_reveal(actor, *message.shielded_from(), anonymous=bool(message.anonymous)):
         raise Forbidden("您无权查看诉求人信息。")
     record(message, "reveal_petitioner", actor=actor)
     commit()

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from .. import clock
 from ..display import date_cn
 from ..extensions import db
-from ..models import Assignment, Message, ReturnRequest, Unit, User
+from ..models import Assignment, Message, ReturnRequest, Unit
 from ..rules.states import AssignmentState
-from ..rules.workflow import Action, Role
+from ..rules.workflow import Action
 from .common import (
     DomainError,
     check_version,
@@ -22,7 +22,7 @@ from .common import (
     workdays_between,
 )
 from .deadlines import keep_lead_on_message, set_period, start_clocks
-from .outbox import queue
+from .outbox import notify_unit
 
 
 def assign(message: Message, lead: Unit, co_units=(), *, actor, note: str = "",
@@ -156,11 +156,7 @@ def pending_returns(message: Message) -> list[ReturnRequest]:
 
 
 def _tell_unit(assignment: Assignment, message: Message) -> None:
-    handlers = db.session.scalars(select(User).where(
-        User.unit_id == assignment.unit_id, User.role == Role.HANDLER, User.active)).all()
     role = "牵头办理" if assignment.is_lead else "协办"
-    for user in handlers:
-        queue(f"assigned:{assignment.id}:{user.id}", channel="sms", recipient=user.phone, name=user.name,
-              message=message,
-              body=f"您单位有新交办留言（{message.tracking_no}，{role}），请于{date_cn(assignment.due_date)}前办结。")
+    notify_unit(assignment, f"assigned:{assignment.id}",
+                f"您单位有新交办留言（{message.tracking_no}，{role}），请于{date_cn(assignment.due_date)}前办结。")
 

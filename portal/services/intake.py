@@ -204,7 +204,7 @@ def supplement(message: Message, *, text: str, actor=CITIZEN, file: tuple[str, s
         filename = attachment.filename
     move(message, Action.SUPPLEMENT, actor=actor, text=text or None, filename=filename)
     for assignment in message.active_assignments():
-        notify_unit(assignment, f"supplement:{message.id}:{len(message.events)}",
+        notify_unit(assignment, f"supplement:{message.id}:{message.version}",
                     f"留言（{message.tracking_no}）诉求人补充了内容，请在办理过程中查看。")
     commit()
 
