@@ -1,4 +1,5 @@
 """Everyday operations of a hotline office (R12), through the services, per preset."""
+import dataclasses
 from datetime import date
 
 import pytest
@@ -100,10 +101,24 @@ def test_an_urgent_matter_is_reminded_sooner_and_highlighted_in_the_queue(city, 
     assert page.count('<span class="tag urgent">突发</span>') == 1
 
 
-@pytest.mark.parametrize(("policy_name", "new_due"), [("longnan", date(2026, 12, 2)),  # fresh: 5 WD from 25 Nov
-                                                      ("chizhou", date(2026, 12, 2))])  # carried: 7 WD from 23 Nov
-def test_the_office_transfers_a_matter_and_the_new_unit_answers_for_it(city, policy_name, new_due):
-    """R12.3: the old lead is relieved (not counted for it), the new one works on the preset's clock."""
+@pytest.fixture
+def fresh_transfer_clock(app):
+    """The preset setting an office may choose instead: the new unit gets the category's own period."""
+    kept = app.extensions["wenzheng_policy"]
+    app.extensions["wenzheng_policy"] = dataclasses.replace(kept, transfer_clock="fresh")
+    yield
+    app.extensions["wenzheng_policy"] = kept
+
+
+@pytest.mark.parametrize(("policy_name", "clock", "new_due"), [
+    ("longnan", "carried", date(2026, 11, 30)),  # the old deadline: 5 WD from 23 Nov
+    ("chizhou", "carried", date(2026, 12, 2)),  # the old deadline: 7 WD from 23 Nov
+    ("longnan", "fresh", date(2026, 12, 2)),  # the setting changed: 5 WD from the transfer on 25 Nov
+])
+def test_the_office_transfers_a_matter_and_the_new_unit_answers_for_it(city, policy_name, clock, new_due, request):
+    """R12.3 (deadlines carried, as a preset setting): the old lead is relieved (not counted for it)."""
+    if clock == "fresh":
+        request.getfixturevalue("fresh_transfer_clock")
     from portal.queries.assessment import assess
     from portal.rules.periods import Period
     from portal.services import dispatch
@@ -118,7 +133,7 @@ def test_the_office_transfers_a_matter_and_the_new_unit_answers_for_it(city, pol
         dispatch.transfer(message, city.units["A3区"], actor=city.user(Role.DISPATCHER), reason="属A3区职责")
     lead = message.lead_assignment()
     assert (lead.unit.name, lead.due_date, status_of(message)) == ("A3区", new_due, Status.ASSIGNED)
-    assert policy().transfer_clock == ("fresh" if policy_name == "longnan" else "carried")
+    assert policy().transfer_clock == clock
     assert {a.unit.name: a.state for a in message.assignments} == {"住建局": "returned", "生态环境局": "active",
                                                                    "A3区": "active"}
     answer(city, message, "2026-11-30", unit="A3区")
