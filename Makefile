@@ -25,7 +25,7 @@ ARCHIVE_OPTION := $(if $(wildcard $(ARCHIVE)),--archive $(ARCHIVE))
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty $(ARCHIVE_OPTION)
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	WENZHENG_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production mode on this machine: gunicorn, 2 workers, on 127.0.0.1:8000 (put nginx in front, see deploy/).
 serve: $(VENV)/.installed

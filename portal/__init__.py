@@ -44,6 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_pages(app)
     security.install(app)
     _register_template_helpers(app)
+    if app.config.get("SCHEDULER"):
+        from .scheduler import start
+
+        start(app)
     return app
 
 

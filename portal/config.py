@@ -56,6 +56,13 @@ def from_environment(instance: Path) -> dict:
         "SEARCH_INDEX_DIR": os.environ.get("WENZHENG_SEARCH_INDEX_DIR", str(instance / "search_index")),
         # whoosh / postgres; empty: postgres when the database is PostgreSQL, else whoosh (portal/search/).
         "SEARCH_BACKEND": os.environ.get("WENZHENG_SEARCH", ""),
+        "SCHEDULER": os.environ.get("WENZHENG_SCHEDULER", "") == "1",  # the daily job in this process (make run)
+        # The footer of every public page (政府网站发展指引): the site's identification code, the ICP and public
+        # security records, the contact for questions about the site. Shown when set.
+        "SITE_CODE": os.environ.get("WENZHENG_SITE_CODE", ""),
+        "SITE_ICP": os.environ.get("WENZHENG_ICP", ""),
+        "SITE_PSB": os.environ.get("WENZHENG_PSB", ""),
+        "SITE_CONTACT": os.environ.get("WENZHENG_SITE_CONTACT", ""),
         # Limits per hour for web messages, per 15 minutes for tracking tries.
         "WRITE_LIMIT_PER_CLIENT": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_CLIENT", "5")),
         "WRITE_LIMIT_PER_PHONE": int(os.environ.get("WENZHENG_WRITE_LIMIT_PER_PHONE", "3")),

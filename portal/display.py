@@ -11,7 +11,8 @@ from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_labe
 
 EVENT_LABELS = {**ACTION_LABELS, "warning": "超期预警", "remind": "催办提醒", "reveal_petitioner": "查看诉求人信息",
                 "add_attachment": "上传附件", "recompute_deadline": "重算期限", "routing_decision": "确认分类建议",
-                "api_key_issued": "签发接口密钥", "api_key_revoked": "撤销接口密钥"}
+                "api_key_issued": "签发接口密钥", "api_key_revoked": "撤销接口密钥",
+                "renew_query_code": "诉求人找回查询码（短信发送新码）"}
 
 
 def date_cn(value: date | datetime | None) -> str:

@@ -23,13 +23,18 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLE_TYPES = {"application/msword", "application/vnd.ms-excel"}
 
 
-def save_upload(*, filename: str, content_type: str, data: bytes) -> Attachment:
-    """Stored under the type the bytes show, whatever the browser declared (an HTML page named .png is refused)."""
+IMAGES_AND_PDF = frozenset(t for t in ALLOWED_TYPES if t.startswith("image/") or t == "application/pdf")
+
+
+def save_upload(*, filename: str, content_type: str, data: bytes, allowed=None) -> Attachment:
+    """Stored under the type the bytes show, whatever the browser declared (an HTML page named .png is refused).
+    ``allowed`` narrows the types (a citizen's message takes images and PDF only)."""
     if not data:
         raise DomainError("附件是空文件。")
     content_type = sniffed_type(data, declared=content_type)
-    if content_type not in ALLOWED_TYPES:
-        raise DomainError("附件类型不支持，请上传 PDF、图片、Word 或 Excel 文件。")
+    if content_type not in (allowed or ALLOWED_TYPES):
+        kinds = "图片或 PDF 文件" if allowed == IMAGES_AND_PDF else "PDF、图片、Word 或 Excel 文件"
+        raise DomainError(f"附件类型不支持（“{Path(filename or '').name[:60]}”），请上传{kinds}。")
     if len(data) > MAX_BYTES:
         raise DomainError(f"附件超过{MAX_BYTES // 1024 // 1024}MB，请压缩后再上传。")
     key = secrets.token_hex(16) + ALLOWED_TYPES[content_type]

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from portal.extensions import db
 from portal.models import Event, Message, User
@@ -154,7 +154,7 @@ def test_a_queue_page_makes_the_same_queries_for_10_and_200_rows(client, city, w
     make(190)
     assert _queries(client, url) == few <= 16  # the page, the units, and one capped count per queue
     page = client.get(url).get_data(as_text=True)
-    assert page.count('href="/admin/messages/') == 200
+    assert page.count('<td data-label="编号"><a href="/admin/messages/') == 200
 
 
 def test_queue_tables_filter_sort_page_and_answer_htmx_with_the_table_only(client, city):
@@ -407,7 +407,7 @@ def test_a_huge_queue_counts_up_to_a_cap_and_says_so(client, city, monkeypatch):
     assert "共 4 件" in client.get("/admin/?queue=all").get_data(as_text=True)
     monkeypatch.setattr(queues, "COUNT_CAP", 3)
     page = client.get("/admin/?queue=all&size=20").get_data(as_text=True)
-    assert "共 3+ 件（请用筛选缩小范围）" in page and page.count('href="/admin/messages/') == 4
+    assert "共 3+ 件（请用筛选缩小范围）" in page and page.count('<td data-label="编号"><a href="/admin/messages/') == 4
 
 
 @pytest.mark.parametrize(("sort", "direction"), [("received", "desc"), ("received", "asc"), ("subject", "asc"),
@@ -484,3 +484,79 @@ def policy_methods():
 def test_each_role_lands_on_its_main_next_step(client, city, role, unit, landing):
     sign_in(client, city.user(role, unit) if unit else city.user(role))
     assert f"<h1>{landing}</h1>" in client.get("/admin/").get_data(as_text=True)
+
+
+# --- the reply flow (issue 17): nothing typed or chosen is lost ---------------------------------------------
+
+REPLY = {"handled_on": "2026-11-25", "result": "已责令整改", "basis": "《大气污染防治法》",
+         "contact_note": "已电话告知", "handler_name": "王工", "handler_phone": "0935-1234567",
+         "body": "您好，问题已处理。"}
+
+
+def test_a_refused_reply_keeps_its_text_its_files_and_a_draft(client, city):
+    from io import BytesIO
+
+    from portal.models import Attachment, FormDraft
+
+    message = assigned(city, "2026-11-23", category="complaint")
+    with on("2026-11-25"):
+        sign_in(client, city.user(Role.HANDLER, "住建局"))
+        db.session.refresh(message)
+        refused = client.post(f"/admin/messages/{message.id}/act/submit_reply", content_type="multipart/form-data",
+                              data={"version": message.version, **REPLY, "investigation": "investigated",
+                                    "file_purpose": "other", "files": (BytesIO(b"%PDF-1.4 x"), "现场照片.pdf")})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "决定调查处理的，请上传调查受理文书" in page
+        at_field = 'aria-invalid="true" aria-describedby="act-submit_reply-files-error"'
+        assert at_field in page, "the error is at the field"
+        assert "已责令整改" in page and "现场照片.pdf" in page, "typed text and the chosen file are kept"
+        assert refused.headers["HX-Reswap"] == "outerHTML show:#act-submit_reply:top"
+        assert db.session.scalar(select(func.count()).select_from(Attachment).where(
+            Attachment.message_id == message.id, Attachment.reply_id.is_(None))) == 1
+        draft = db.session.scalar(select(FormDraft).where(FormDraft.message_id == message.id))
+        stored = db.session.execute(text("SELECT data FROM form_draft")).scalar()
+        assert draft is not None and "已责令整改" not in stored, "the draft is stored encrypted"
+        again = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+        assert "已恢复您" in again and "已责令整改" in again
+
+        done = act(client, message, "submit_reply", **REPLY, investigation="not_investigated",
+                   not_investigated_reason="不属于调查处理范围")
+    assert done.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(FormDraft)) == 0, "a submitted form leaves no draft"
+
+
+def test_a_draft_is_saved_as_the_user_types_and_only_for_a_form_offered(client, city):
+    from portal.models import FormDraft
+
+    message = assigned(city, "2026-11-23")
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    saved = client.post(f"/admin/messages/{message.id}/draft/submit_reply", data={"result": "正在核实"})
+    assert saved.status_code == 200 and "草稿已保存" in saved.get_data(as_text=True)
+    assert client.post(f"/admin/messages/{message.id}/draft/assign", data={"note": "x"}).status_code == 204
+    assert [d.action for d in db.session.scalars(select(FormDraft))] == ["submit_reply"]
+    sign_in(client, city.user(Role.HANDLER, "生态环境局"))
+    assert client.post(f"/admin/messages/{message.id}/draft/submit_reply", data={"result": "x"}).status_code == 404
+
+
+def test_the_message_page_names_each_button_and_asks_before_a_refusal(client, city):
+    fresh, _ = submit()
+    sign_in(client, city.user(Role.OPERATOR))
+    page = client.get(f"/admin/messages/{fresh.id}").get_data(as_text=True)
+    assert ">提交<" not in page
+    assert page.index('id="act-accept"') < page.index('id="act-reject"'), "the main next step first"
+    assert 'hx-confirm="确认不予受理？' in page
+    assert '<option value="" >请选择</option>' in page.split('id="act-reject"')[1].split("</select>")[0]
+    refused = act(client, fresh, "reject", reason="")
+    assert refused.status_code == 422 and "请选择理由" in refused.get_data(as_text=True)
+
+
+def test_a_delay_is_explained_only_once_the_deadline_has_passed(client, city):
+    message = assigned(city, "2026-11-23")  # LN complaint: due 30 Nov
+    sign_in(client, city.user(Role.HANDLER, "住建局"))
+    with on("2026-11-30"):
+        assert 'id="act-explain_delay"' not in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+        assert act(client, message, "explain_delay", text="等待检测").status_code == 409
+    with on("2026-12-01"):
+        sign_in(client, city.user(Role.HANDLER, "住建局"))
+        assert 'id="act-explain_delay"' in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+        assert act(client, message, "explain_delay", text="等待检测").status_code == 302

@@ -271,3 +271,76 @@ def test_the_home_satisfaction_is_the_units_satisfaction_weighted(client, city):
     weighted = 100 * sum(f["ratings"] * f["satisfaction"] / 100 for f in units.values()) / sum(
         f["ratings"] for f in units.values())
     assert projection.recent_figures(30)["satisfaction"] == round(weighted, 1) == 66.7
+
+
+# --- the write form as citizens use it (issue 17 §12–13) ------------------------------------------------------
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_the_write_form_takes_photos_and_the_unit_written_to_and_says_when_to_expect_a_reply(client, city):
+    from io import BytesIO
+
+    from portal.models import Attachment
+
+    page = client.get("/write").get_data(as_text=True)
+    assert 'type="tel"' in page and 'inputmode="tel"' in page and 'enctype="multipart/form-data"' in page
+    topic = page.split('name="topic"')[1].split("</select>")[0]
+    assert topic.count("<option") == 9 and "selected" not in topic, "no topic is chosen for the citizen"
+    unit = city.units["住建局"]
+    response = client.post("/write", content_type="multipart/form-data", data={
+        **FORM, "topic": "", "addressed_unit": str(unit.id),
+        "files": [(BytesIO(PNG), "现场.png"), (BytesIO(b"%PDF-1.4\n%%EOF"), "说明.pdf")]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "预计在 <strong>2026年12月9日</strong> 前答复（5个工作日" in html  # LN complaint: 5 working days
+    message = db.session.scalar(select(Message))
+    assert message.addressed_unit_id == unit.id and message.topic == ""
+    files = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
+    assert sorted(f.filename for f in files) == ["现场.png", "说明.pdf"] and all(f.unit_id is None for f in files)
+
+
+@pytest.mark.parametrize(("files", "error"), [
+    ([(b"<html><script>x</script>", "照片.png")], "附件类型不支持（“照片.png”），请上传图片或 PDF 文件"),
+    ([(b"PK\x03\x04" + b"\x00" * 40, "表格.xlsx")], "请上传图片或 PDF 文件"),
+    ([(PNG, f"{n}.png") for n in range(4)], "附件最多3个"),
+])
+def test_a_refused_attachment_is_named_and_the_text_is_kept(client, city, files, error):
+    from io import BytesIO
+
+    response = client.post("/write", content_type="multipart/form-data", data={
+        **FORM, "files": [(BytesIO(data), name) for data, name in files]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and error in html and FORM["body"] in html
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_a_lost_query_code_is_renewed_by_sms_to_the_phone_given(client, city):
+    from portal.models import Notification
+    from portal.services import intake, outbox
+
+    html = client.post("/write", data=FORM).get_data(as_text=True)
+    tracking_no = re.search(r'id="tracking-no">([A-Z0-9]+)<', html).group(1)
+    old = re.search(r'id="query-code">([A-Z0-9]+)<', html).group(1)
+    wrong = client.post("/track/recover", data={"tracking_no": tracking_no, "phone": "13700000000"})
+    right = client.post("/track/recover", data={"tracking_no": tracking_no, "phone": "139 1234 5678"})
+    assert wrong.get_data(as_text=True) == right.get_data(as_text=True), "the page tells no one who wrote"
+    sms = db.session.scalars(select(Notification).where(Notification.dedupe_key.startswith("query-code:"))).all()
+    assert len(sms) == 1 and sms[0].recipient == "13912345678"
+    new = re.search(r"新的查询码：([A-Z0-9]{8})", sms[0].body).group(1)
+    assert intake.find_by_tracking(tracking_no, new) is not None and intake.find_by_tracking(tracking_no, old) is None
+    with on("2026-12-02", 23):  # asked for at night: sent at once, not held until the morning
+        outbox.deliver()
+    db.session.refresh(sms[0])
+    assert sms[0].status == "sent" and new not in sms[0].body, "the code is not kept in the outbox once sent"
+
+
+def test_the_footer_shows_the_sites_records_from_configuration(client, app):
+    app.config.update(SITE_CODE="3607000001", SITE_ICP="赣ICP备12345678号", SITE_CONTACT="0797-12345")
+    try:
+        page = client.get("/").get_data(as_text=True)
+    finally:
+        app.config.update(SITE_CODE="", SITE_ICP="", SITE_CONTACT="")
+    assert "网站标识码：3607000001" in page and "赣ICP备12345678号" in page and "联系我们：0797-12345" in page
+    assert "网站标识码" not in client.get("/").get_data(as_text=True)

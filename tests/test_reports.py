@@ -83,14 +83,46 @@ def test_the_page_and_both_files_hold_the_same_figures(client, city):
     xlsx = client.get("/admin/reports/2026-11.xlsx")
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["Content-Disposition"]
     book = load_workbook(BytesIO(xlsx.data))
-    assert [row for row in book["概况"].iter_rows(values_only=True)][2] == ("受理留言（件）", "4", "1")
-    assert ("住建局", 3, 1, "+200%") in list(book["按承办单位"].iter_rows(values_only=True))
+    summary = book["概况"]
+    assert [row for row in summary.iter_rows(values_only=True)][2] == ("受理留言（件）", 4, 1)
+    assert summary["B5"].value == 1 and summary["B5"].number_format == "0.0%", "按时办结率 100% as a number"
+    assert summary.freeze_panes == "B3", "the heading stays in view"
+    assert ("住建局", 3, 1, 2) in list(book["按承办单位"].iter_rows(values_only=True)), "+200% as the number 2"
+    assert book["按承办单位"]["D3"].number_format.startswith("+0.0%")
     document = Document(BytesIO(client.get("/admin/reports/2026-11.docx").data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "2026年11月，平台共受理网友留言、热线诉求4件，环比增长300%" in text
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["按时办结率", "100%", "100%"] in cells and ["住建局", "3", "1", "+200%"] in cells
+    assert ["答复（件）", "3", "1"] in cells or any(row[0] == "答复（件）" and row[2] != "" for row in cells), \
+        "the previous period's answers are filled in"
 
+
+def test_the_word_report_is_laid_out_as_an_official_document(client, city):
+    from docx.shared import Pt
+
+    from portal import charts
+    from portal.queries.common import policy
+
+    make_month(city)
+    sign_in(client, city.user(Role.SUPERVISOR))
+    document = Document(BytesIO(client.get("/admin/reports/2026-11.docx").data))
+    section = document.sections[0]
+    def mm(length):
+        return round(length.mm)
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)  # A4
+    assert (mm(section.top_margin), mm(section.left_margin)) == (37, 28)  # GB/T 9704: type area 156 × 225 mm
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size == Pt(22) and title.font.name == "方正小标宋简体"
+    assert document.styles["Normal"].font.size == Pt(16) and document.styles["Normal"].font.name == "仿宋_GB2312"
+    headings = [p for p in document.paragraphs if p.text.startswith(("一、", "二、", "三、"))]
+    assert headings and all(p.runs[0].font.name == "黑体" for p in headings)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in section.footer.paragraphs[0].text, "page numbers — 1 —"
+    assert document.settings.odd_and_even_pages_header_footer
+    assert [p.text for p in document.paragraphs[-2:]] == [policy().office, "2026年12月2日"], "issuer and date close it"
+    pictures = document.inline_shapes
+    assert len(pictures) == (5 if charts.chinese_font() else 0), "each breakdown's chart as a picture"
 
 def test_a_quarter_report_and_a_bad_period(client, city):
     make_month(city)
@@ -121,3 +153,41 @@ def test_no_personal_data_reaches_the_report_or_its_files(client, city):
     for text in (page, sheet_text, doc_text):  # … but not who wrote it or how to reach them
         for secret in (secret_phone, secret_id, "王小明", "幸福路12号"):
             assert secret not in text
+
+
+def _office_suite() -> str | None:
+    import os
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("WENZHENG_REQUIRE_OFFICE") == "1":
+        pytest.fail("LibreOffice is missing: apt-get install libreoffice-writer-nogui poppler-utils")
+    return found
+
+
+def test_the_word_report_converts_to_an_a4_pdf_as_an_office_would_print_it(client, city, tmp_path):
+    """Issue 17: opened by LibreOffice (as many offices do), the report is an A4 document of the national
+    layout — title, numbered sections, its charts as pictures, page numbers — and not a dump of tables."""
+    import subprocess
+
+    soffice = _office_suite()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
+    make_month(city)
+    sign_in(client, city.user(Role.SUPERVISOR))
+    source = tmp_path / "report.docx"
+    source.write_bytes(client.get("/admin/reports/2026-11.docx").data)
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, timeout=180, capture_output=True, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    pdf = tmp_path / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "(A4)" in info, info
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    compact = "".join(text.split())  # pdftotext breaks a long title and drops the spaces in — 1 —
+    assert "月度分析报告（2026年11月）" in compact and "一、总体情况" in compact and "—1—" in compact
+    assert pages >= 2 and f"—{pages}—" in compact, "every page is numbered"
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    from portal import charts
+    pictures = [line for line in images.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(pictures) == (5 if charts.chinese_font() else 0), "the charts are in the PDF"

@@ -171,8 +171,8 @@ def test_a_feed_with_markup_is_valid_xml_and_names_the_configured_site(other_app
 
 def test_spreadsheet_cells_that_look_like_formulas_stay_text():
     book = Workbook()
-    exports._sheet_rows(book.active, ["标题"], [("字段", "值"), ("标题", '=HYPERLINK("http://evil.example","点我")'),
-                                                ("关键词", "@SUM(A1)"), ("环比", "+5%")])
+    rows = [("标题", '=HYPERLINK("http://evil.example","点我")'), ("关键词", "@SUM(A1)"), ("环比", "+5%")]
+    exports._sheet(book.active, "标题", ("字段", "值"), rows, formats=lambda r, c: None)
     out = BytesIO()
     book.save(out)
     sheet = load_workbook(BytesIO(out.getvalue())).active

@@ -118,16 +118,29 @@ def test_a_complaint_reply_says_whether_it_was_investigated(city):
     assert message.status == Status.SIGNOFF
 
 
-def test_longnan_records_contact_before_a_complaint_reply(city):
+def test_longnan_a_reply_records_the_first_contact_when_none_was(city):
     message = assigned(city, "2026-11-02", category="complaint")
     handler = city.user(Role.HANDLER, "住建局")
-    with pytest.raises(DomainError, match="请先登记与诉求人沟通的情况"):
-        handling.submit_reply(message, actor=handler, handled_on=D("2026-11-03"), result="r", basis="b",
-                              contact_note="c", handler_name="n", handler_phone="p", body="b",
+    assert message.lead_assignment().contact_due == D("2026-11-04")
+    with on("2026-11-05"):  # one day after the contact deadline: recorded, and late
+        handling.submit_reply(message, actor=handler, handled_on=D("2026-11-05"), result="r", basis="b",
+                              contact_note="已电话告知处理结果", handler_name="n", handler_phone="p", body="b",
                               investigation="not_investigated", not_investigated_reason="x")
+    assert message.lead_assignment().first_contact_at is not None
+    contact = next(e for e in message.events if e.kind == "record_contact")
+    assert contact.data["note"] == "已电话告知处理结果" and contact.data["on_time"] is False
+
+
+def test_longnan_a_contact_recorded_before_the_reply_is_kept(city):
+    message = assigned(city, "2026-11-02", category="complaint")
+    handler = city.user(Role.HANDLER, "住建局")
     with on("2026-11-03"):
         handling.record_contact(message, actor=handler, note="电话沟通")
-    assert message.lead_assignment().first_contact_at is not None
+    first = message.lead_assignment().first_contact_at
+    with on("2026-11-05"):
+        reply(city, message, investigation="not_investigated", not_investigated_reason="x")
+    assert message.lead_assignment().first_contact_at == first
+    assert [e.data["on_time"] for e in message.events if e.kind == "record_contact"] == [True]
 
 
 def test_longnan_report_is_decided_first_and_the_closing_clock_restarts(city):

@@ -48,8 +48,24 @@ class Form:
     action: str
     title: str
     fields: tuple[Field, ...] = ()
-    button: str = "提交"
+    button: str = ""  # named by what it does; the title when that says it
     notes: tuple[str, ...] = field(default_factory=tuple)
+    files: bool = False  # the form uploads its attachments itself (kept even when the rest is refused)
+    confirm: str = ""  # an irreversible move: asked once more before it is made
+
+    @property
+    def label(self) -> str:
+        return self.button or self.title
+
+
+# The main next step of each role comes first on the page; moves that end or refuse a case last.
+ORDER = (A.SUBMIT_REPLY, A.SIGN_OFF, A.APPROVE_REPLY, A.SUBMIT_CO_OPINION, "decide_return", A.DECIDE_EXTENSION,
+         A.ACCEPT, A.ASSIGN, A.ANSWER_SUPERVISION, A.RECORD_FOLLOW_UP, A.RATE, A.CLOSE, A.PUBLISH, A.ARCHIVE,
+         A.ANSWER_ON_CALL, A.DECIDE_REPORT, A.RECORD_CONTACT, A.ADD_ATTACHMENT, A.EXPLAIN_DELAY, A.REQUEST_EXTENSION,
+         A.SUB_ASSIGN, A.REQUEST_RETURN, A.MARK_REPEAT, A.MARK_COMPLAINT, A.OPEN_SUPERVISION, A.CLOSE_SUPERVISION,
+         A.RECORD_INSTRUCTION, A.SPOT_CHECK, A.TRANSFER, A.REOPEN, A.SETTLE, A.WITHHOLD, A.HIDE, A.REJECT,
+         A.MARK_FALSE)
+FILE_PURPOSES = (("investigation_doc", "调查受理文书"), ("duty_opinion", "书面履责意见"), ("other", "其他材料"))
 
 
 DECISION = Field("decision", "审核意见", "select", choices=(("yes", "同意"), ("no", "不同意")))
@@ -70,7 +86,12 @@ def offered_actions(message, user) -> list[Action]:
 
 
 def forms_for(message, user) -> list[Form]:
-    return [_form(action, message, user) for action in offered_actions(message, user)]
+    """The offered forms, the main next step first; files go with the form they belong to when it is offered."""
+    forms = [_form(action, message, user) for action in offered_actions(message, user)]
+    if any(f.files for f in forms):
+        forms = [f for f in forms if f.action != A.ADD_ATTACHMENT]
+    rank = {action: i for i, action in enumerate(ORDER)}
+    return sorted(forms, key=lambda f: rank.get(f.action, len(ORDER)))
 
 
 def _open_cases(message, unit_id=None):
@@ -156,8 +177,9 @@ def _form(action, message, user) -> Form:
             Field("emergency", "突发类事项", "select", choices=(("no", "否"), ("yes", "是"))),
             Field("about_unit", "投诉对象单位（其人员将看不到诉求人信息）", "unit", required=False))),
         A.REJECT: Form(A.REJECT, "不予受理", (
-            Field("reason", "理由", "select", choices=tuple((c.code, c.text) for c in rules.out_of_scope)),
-            Field("guidance", "告知诉求人的反映渠道（留空则用默认说明）", "textarea", required=False))),
+            Field("reason", "理由", "select", choices=(("", "请选择"), *_choices(rules.out_of_scope))),
+            Field("guidance", "告知诉求人的反映渠道（留空则用默认说明）", "textarea", required=False)),
+            button="确认不予受理", confirm="确认不予受理？诉求人将收到告知，此操作不能撤销。"),
         A.ASSIGN: Form(A.ASSIGN, "交办", (Field("lead", "牵头单位", "unit"),
                                          Field("co_units", "协办单位", "units", required=False),
                                          Field("note", "交办说明", "textarea", required=False))),
@@ -167,76 +189,84 @@ def _form(action, message, user) -> Form:
         A.REQUEST_CO_RETURN: Form(A.REQUEST_RETURN, "协办单位申请退回", (Field("reason", "退回理由", "textarea"),
                                                                    Field("basis", "依据", "textarea"))),
         A.APPROVE_RETURN: Form("decide_return", "审核退回申请", (DECISION, Field("note", "理由", "textarea",
-                                                                          required=False))),
+                                                                          required=False)), button="提交审核意见"),
         A.ADD_ATTACHMENT: Form(A.ADD_ATTACHMENT, "上传附件", (
             Field("file", "文件（PDF、图片、Word、Excel，10MB以内）", "file"),
-            Field("purpose", "用途", "select", choices=(("investigation_doc", "调查受理文书"),
-                                                      ("duty_opinion", "书面履责意见"), ("other", "其他材料")))),
-            button="上传"),
-        A.DECIDE_CO_RETURN: Form("decide_return", "审核协办单位退回申请", (DECISION, Field("note", "理由", "textarea",
-                                                                                required=False))),
-        A.RECORD_CONTACT: Form(A.RECORD_CONTACT, "登记与诉求人沟通", (Field("note", "沟通情况", "textarea"),)),
+            Field("purpose", "用途", "select", choices=FILE_PURPOSES)), button="上传"),
+        A.DECIDE_CO_RETURN: Form("decide_return", "审核协办单位退回申请", (
+            DECISION, Field("note", "理由", "textarea", required=False)), button="提交审核意见"),
+        A.RECORD_CONTACT: Form(A.RECORD_CONTACT, "登记与诉求人沟通", (Field("note", "沟通情况", "textarea"),),
+                               button="登记沟通情况"),
         A.DECIDE_REPORT: Form(A.DECIDE_REPORT, "举报受理决定", (
             Field("investigate", "决定", "select", choices=(("yes", "受理并调查"), ("no", "不予调查"))),
-            Field("note", "说明", "textarea"))),
+            Field("note", "说明", "textarea")), button="保存受理决定"),
         A.REQUEST_EXTENSION: Form(A.REQUEST_EXTENSION, "申请延期", (
             Field("days", f"延长工作日数（1至{rules.extension_max_days}）", "int"),
             Field("reason", "延期理由", "textarea")),
-            notes=(f"最多延期{rules.extension_max_count}次，须在办理期限届满前申请。",)),
-        A.DECIDE_EXTENSION: Form(A.DECIDE_EXTENSION, "审批延期申请", (DECISION, Field("note", "理由", "textarea",
-                                                                              required=False))),
-        A.SUBMIT_CO_OPINION: Form(A.SUBMIT_CO_OPINION, "提交协办意见", (Field("text", "协办意见", "textarea"),)),
-        A.EXPLAIN_DELAY: Form(A.EXPLAIN_DELAY, "说明超期原因", (Field("text", "原因", "textarea"),)),
-        A.SUBMIT_REPLY: Form(A.SUBMIT_REPLY, "答复并送审签", reply_fields),
+            button="提交延期申请", notes=(f"最多延期{rules.extension_max_count}次，须在办理期限届满前申请。",)),
+        A.DECIDE_EXTENSION: Form(A.DECIDE_EXTENSION, "审批延期申请", (
+            DECISION, Field("note", "理由", "textarea", required=False)), button="提交审批意见"),
+        A.SUBMIT_CO_OPINION: Form(A.SUBMIT_CO_OPINION, "提交协办意见", (Field("text", "协办意见", "textarea"),),
+                                  files=True),
+        A.EXPLAIN_DELAY: Form(A.EXPLAIN_DELAY, "说明超期原因", (Field("text", "原因", "textarea"),),
+                              button="提交超期说明"),
+        A.SUBMIT_REPLY: Form(A.SUBMIT_REPLY, "答复", reply_fields, button="提交本单位审签", files=True,
+                              notes=("附件（调查受理文书、书面履责意见等）随本答复一并上传；提交未成功时已选的文件也会保存。",)),
         A.SIGN_OFF: Form(A.SIGN_OFF, "审签", (DECISION, Field("note", "审签意见（不同意时必填）", "textarea",
-                                                          required=False))),
+                                                          required=False)), button="提交审签意见"),
         A.APPROVE_REPLY: Form(A.APPROVE_REPLY, "审核答复", (
             Field("decision", "审核结果", "select", choices=(("yes", "审核通过，答复诉求人"), ("no", "退回重办"))),
-            Field("note", "理由（退回时必填）", "textarea", required=False))),
+            Field("note", "理由（退回时必填）", "textarea", required=False)), button="提交审核结果"),
         A.RECORD_FOLLOW_UP: Form(A.RECORD_FOLLOW_UP, "登记回访", (Field("method", "回访方式"),
                                                               Field("outcome", "回访情况", "textarea"))),
         A.SPOT_CHECK: Form(A.SPOT_CHECK, "回头看", (Field("method", "核查方式"),
-                                                   Field("outcome", "核查情况", "textarea"))),
-        A.CLOSE: Form(A.CLOSE, "办结", button="确认办结"),
+                                                   Field("outcome", "核查情况", "textarea")), button="登记核查情况"),
+        A.CLOSE: Form(A.CLOSE, "办结", button="确认办结", confirm="确认办结？办结后不能再补充答复。"),
         A.SETTLE: Form(A.SETTLE, "不再交办转办", (
             Field("reason", "情形", "select", choices=_choices(rules.settle_reasons)),
             Field("explanation", "向诉求人的解释说明", "textarea")), button="确认不再交办",
+            confirm="确认不再交办转办并办结？诉求人将收到解释说明。",
             notes=("适用于承办单位已按规定履行职责、事项已进入仲裁或司法程序、或不符合政策规定的情形。",)),
         A.MARK_FALSE: Form(A.MARK_FALSE, "认定虚假或恶意诉求", (
             Field("reason", "认定理由", "textarea"),
             Field("police", "是否移交公安机关", "select", choices=(("no", "否"), ("yes", "是")))),
-            button="确认认定", notes=("认定后该诉求不计入公开统计，认定记录存档。",)),
+            button="确认认定", confirm="确认认定为虚假或恶意诉求？",
+            notes=("认定后该诉求不计入公开统计，认定记录存档。",)),
         A.RATE: Form(A.RATE, "登记电话回访满意度", (
             Field("level", "满意度", "select", choices=_choices(rules.ratings)),
             Field("comment", "回访记录（诉求人的原话或意见）", "textarea")), button="登记评价",
             notes=("来电人无法在网上评价的，由平台回访后代为登记，记录为工作人员登记。"
                    + ("首次评价为不满意以下的，将发回承办单位重办。" if rules.redo_max_rounds else ""),)),
         A.ANSWER_ON_CALL: Form(A.ANSWER_ON_CALL, "即时办结", (Field("text", "即时答复内容", "textarea"),),
-                               button="即时办结",
+                               button="即时办结", confirm="确认即时办结？",
                                notes=("来电咨询已当场答复的，登记答复内容后直接办结；回访后登记满意度。",)),
         A.TRANSFER: Form(A.TRANSFER, "转办", (Field("unit", "转办至（新的牵头单位）", "unit"),
                                               Field("reason", "转办理由", "textarea")), button="确认转办",
+                         confirm="确认转办？原牵头单位将不再办理。",
                          notes=(f"原牵头单位不再办理，不计入其办件；{TRANSFER_CLOCKS[rules.transfer_clock]}。",)),
         A.REOPEN: Form(A.REOPEN, "重新办理", (Field("reason", "重新办理的原因", "textarea"),), button="确认重新办理",
                        notes=(f"牵头单位重新计算办理期限：{rules.reopen_workdays}个工作日；诉求人将收到通知，并可对新的答复评价。",)),
-        A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档"),
+        A.ARCHIVE: Form(A.ARCHIVE, "归档", button="确认归档", confirm="确认归档？"),
         A.PUBLISH: Form(A.PUBLISH, "公开发布", (
             Field("subject", "公开标题"), Field("body", "公开正文（请删除个人信息）", "textarea"),
             Field("reply_text", "公开答复", "textarea"))),
-        A.WITHHOLD: Form(A.WITHHOLD, "决定不公开", (Field("reason", "理由", "textarea"),)),
-        A.HIDE: Form(A.HIDE, "撤回公开", (Field("reason", "理由", "textarea"),)),
+        A.WITHHOLD: Form(A.WITHHOLD, "决定不公开", (Field("reason", "理由", "textarea"),), button="确认不公开",
+                          confirm="确认不公开？"),
+        A.HIDE: Form(A.HIDE, "撤回公开", (Field("reason", "理由", "textarea"),), button="确认撤回公开",
+                      confirm="确认撤回公开？公开页面和检索结果将立即下线。"),
         A.RECORD_INSTRUCTION: Form(A.RECORD_INSTRUCTION, "登记领导批示", (
             Field("leader", "批示领导"), Field("text", "批示内容", "textarea"), Field("on", "批示日期", "date"),
-            Field("due", "批示要求的办结期限（已交办的须填写）", "date", required=False))),
+            Field("due", "批示要求的办结期限（已交办的须填写）", "date", required=False)), button="登记批示"),
         A.OPEN_SUPERVISION: Form(A.OPEN_SUPERVISION, "立案督办", (
             Field("reason", "督办事由", "select", choices=_choices(rules.supervision_reasons)),
             Field("method", "督办方式", "select", choices=_choices(rules.supervision_methods)),
             Field("note", "督办要求", "textarea", required=False),
             Field("due", "办结期限（现场协调、专报批示督办时由平台或领导规定）", "date", required=False)),
-            notes=(_supervision_note(rules),)),
-        A.ANSWER_SUPERVISION: Form(A.ANSWER_SUPERVISION, "督办反馈", (Field("answer", "反馈情况", "textarea"),)),
+            button="立案", notes=(_supervision_note(rules),)),
+        A.ANSWER_SUPERVISION: Form(A.ANSWER_SUPERVISION, "督办反馈", (Field("answer", "反馈情况", "textarea"),),
+                                   button="提交督办反馈"),
         A.CLOSE_SUPERVISION: Form(A.CLOSE_SUPERVISION, "督办办结",
-                                  (Field("note", "说明", "textarea", required=False),)),
+                                  (Field("note", "说明", "textarea", required=False),), button="确认督办办结"),
     }[action]
 
 
@@ -256,14 +286,25 @@ def defaults(message, user) -> dict:
             "complained_staff": [str(t.user_id) for t in message.complaint_targets if t.user_id]}
 
 
-def perform(form: Form, message, *, actor, version) -> str:
-    """Read the posted input of ``form`` and call its service; returns what to tell the user."""
+def perform(form: Form, message, *, actor, version, files=(), purpose: str = "other") -> str:
+    """Read the posted input of ``form`` and call its service; returns what to tell the user.
+    The form's files are stored first, so a refused submit keeps them (they go with the next reply)."""
     handler = HANDLERS.get(form.action)
     if handler is None:
         raise DomainError("不支持的操作。")
     if version is not None and version != message.version:  # before anything changes (autoflush bumps it)
         raise Conflict("该留言已被他人更新，请刷新页面后再操作。")
+    if form.files:
+        for upload in files:
+            _store(message, actor, upload, purpose)
     return handler(message, _Values(bind(form, unit_choices())), actor)
+
+
+def _store(message, actor, upload, purpose: str) -> None:
+    if purpose not in dict(FILE_PURPOSES):
+        raise DomainError("请从列表中选择附件用途。", field="files")
+    handling.add_attachment(message, actor=actor, filename=upload.filename, content_type=upload.mimetype,
+                            data=upload.read(), purpose=purpose)
 
 
 def _accept(message, v, actor):
@@ -345,9 +386,8 @@ def _publish(message, v, actor):
 def _upload(message, v, actor):
     upload = v.file("file")
     if upload is None or not upload.filename:
-        raise DomainError("请选择要上传的文件。")
-    handling.add_attachment(message, actor=actor, filename=upload.filename, content_type=upload.mimetype,
-                            data=upload.read(), purpose=v.get("purpose") or "other")
+        raise DomainError("请选择要上传的文件。", field="file")
+    _store(message, actor, upload, v.get("purpose") or "other")
     return "附件已上传。"
 
 

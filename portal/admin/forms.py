@@ -118,8 +118,8 @@ def bind(spec, units) -> dict:
     form_class = type("BoundActionForm", (ActionForm,), {f.name: _field(f, units) for f in spec.fields})
     form = form_class()
     if not form.validate():
-        first = next(iter(form.errors.values()))
-        raise DomainError(first[0])
+        name, errors = next(iter(form.errors.items()))
+        raise DomainError(errors[0], field=name)
     return {f.name: form[f.name].data for f in spec.fields}
 
 

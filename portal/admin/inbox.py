@@ -3,16 +3,16 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import clock
 from ..extensions import db
 from ..htmx import render
 from ..models import Message, Unit
 from ..queries import queues
-from ..queries.common import policy, workdays_between
+from ..queries.banner import lead_clock
+from ..queries.common import policy
 from ..querystring import MAX_ID, date_args, page_arg
 from ..rules.permissions import may_open
-from ..rules.warnings import LEVEL_LABELS, current_level
-from ..rules.workflow import CLOCK_RUNNING, LABELS, Status
+from ..rules.warnings import LEVEL_LABELS
+from ..rules.workflow import LABELS, Status
 from ..services import DomainError, abandon, dispatch, supervision
 from . import bp
 
@@ -57,14 +57,8 @@ def _encoded(cursor) -> str | None:
 
 
 def _row(message, lead, unit_name):
-    left = level = None
-    if lead is not None and Status(message.status) in CLOCK_RUNNING:
-        today = clock.today()
-        left = workdays_between(today, lead.due_date)
-        overdue = -left if left < 0 else 0
-        found = current_level(overdue, policy().warning_levels, explained=bool(lead.delay_explanation))
-        level = found.level if found else None
-    return {"message": message, "lead": lead, "unit": unit_name or "", "left": left, "level": level}
+    now = lead_clock(message, lead)
+    return {"message": message, "lead": lead, "unit": unit_name or "", "left": now.left, "level": now.level}
 
 
 def _units():

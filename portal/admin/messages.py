@@ -1,6 +1,6 @@
 """One message: everything about it, and the forms for the moves this user may make now."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,12 +9,14 @@ from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
 from ..queries import knowledge as knowledge_base
+from ..queries.banner import banner
 from ..queries.common import policy
+from ..queries.drafts import drafts_of
 from ..queries.queues import visible
 from ..queries.situation import refusal
 from ..rules.permissions import may_open, may_reveal
 from ..rules.workflow import Action
-from ..services import DomainError, Forbidden, abandon, confidentiality, intake
+from ..services import DomainError, Forbidden, abandon, confidentiality, drafts, intake
 from ..storage import upload_path
 from . import actions, bp
 from .forms import CallForm
@@ -39,14 +41,35 @@ def act(message_id: int, action: str):
     offered = {form.action: form for form in actions.forms_for(message, current_user)}
     if action not in offered:
         return _page(message, failed=action, error="当前不能执行此操作，可能已被他人处理，请刷新页面。", status=409)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
     try:
         done = actions.perform(offered[action], message, actor=current_user,
-                               version=request.form.get("version", type=int))
+                               version=request.form.get("version", type=int), files=uploads,
+                               purpose=request.form.get("file_purpose", "other"))
     except DomainError as exc:
         abandon()
-        return _page(db.session.get(Message, message_id), failed=action, error=str(exc), status=exc.status_code)
+        message = db.session.get(Message, message_id)
+        drafts.save_draft(message, actor=current_user, action=action, values=_typed(offered[action]))
+        return _page(message, failed=action, error=str(exc), error_field=exc.field, status=exc.status_code)
+    drafts.discard_draft(message, actor=current_user, action=action)
     flash(done)
     return redirect(url_for("admin.message", message_id=message_id))
+
+
+@bp.post("/messages/<int:message_id>/draft/<action>")
+def save_draft(message_id: int, action: str):
+    """Autosave of an action form as the user types (htmx): nothing typed is lost."""
+    message = load_visible(message_id)
+    offered = {form.action: form for form in actions.forms_for(message, current_user)}
+    if action not in offered:
+        return "", 204
+    drafts.save_draft(message, actor=current_user, action=action, values=_typed(offered[action]))
+    return f"草稿已保存（{clock.local_time(clock.now()):%H:%M}）"
+
+
+def _typed(form) -> dict[str, str]:
+    """The typed text of ``form``'s fields in this request (not files, not lists)."""
+    return {f.name: request.form.get(f.name, "") for f in form.fields if f.kind not in ("file", "units", "choices")}
 
 
 @bp.post("/messages/<int:message_id>/reveal")
@@ -117,21 +140,35 @@ def use_knowledge(kind: str, entry_id: int):
     return render_template("admin/_answer_field.html", value=text)
 
 
-def _page(message: Message, *, failed: str | None = None, error: str | None = None, status: int = 200,
-          revealed: bool = False):
+def _page(message: Message, *, failed: str | None = None, error: str | None = None, error_field: str | None = None,
+          status: int = 200, revealed: bool = False):
     events = db.session.scalars(select(Event).options(selectinload(Event.actor))
                                 .where(Event.message_id == message.id).order_by(Event.id)).all()
-    typed = request.form.to_dict() if failed else {}
-    values = {**actions.defaults(message, current_user), **_template_body(), **typed}
+    forms = actions.forms_for(message, current_user)
     attachments = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).all()
     shielded = message.hides_petitioner_from(current_user)
-    return render_template("admin/message.html", message=message, events=events,
-                           forms=actions.forms_for(message, current_user), failed=failed, error=error,
-                           values=values, revealed=revealed, shielded=shielded,
-                           may_reveal=may_reveal(current_user) and not shielded,
-                           may_publish=refusal(current_user, Action.PUBLISH, message) is None,
-                           attachments=attachments, units=actions.unit_choices(),
-                           reply_templates=_templates_for(message)), status
+    saved = drafts_of(message, current_user)
+    response = make_response(render_template(
+        "admin/message.html", message=message, events=events, forms=forms, failed=failed, error=error,
+        error_field=error_field, values=_values(message, forms, failed, saved), drafts=saved,
+        revealed=revealed, shielded=shielded, banner=banner(message),
+        may_reveal=may_reveal(current_user) and not shielded,
+        may_publish=refusal(current_user, Action.PUBLISH, message) is None,
+        attachments=attachments, pending_files=[a for a in attachments if a.reply_id is None
+                                                and a.unit_id and a.unit_id == current_user.unit_id],
+        units=actions.unit_choices(), file_purposes=actions.FILE_PURPOSES,
+        reply_templates=_templates_for(message)), status)
+    if failed:  # htmx: stay at the refused form, its message on top of it
+        response.headers["HX-Reswap"] = f"outerHTML show:#act-{failed}:top"
+    return response
+
+
+def _values(message, forms, failed, saved) -> dict[str, dict]:
+    """Each form's starting values: the defaults, a canned reply picked, the saved draft, what was just typed."""
+    start = {**actions.defaults(message, current_user), **_template_body()}
+    typed = request.form.to_dict() if failed else {}
+    return {form.action: {**start, **saved.get(form.action, ({}, None))[0], **(typed if form.action == failed else {})}
+            for form in forms}
 
 
 def _templates_for(message):

@@ -2,11 +2,11 @@
 
 The rows go through the importer and each answered message through the review: the redaction engine
 proposes the public text and the reviewer publishes it, so every published reply is one the
-confidentiality rules produced. Most replies of the 2020 data are not signed by a unit the demo city
-has (1,880 of 2,816 name none at all): those are given to the unit the demo routes such a message to
-(by the county it names, else by the topic the routing classifier gives it) — the demo's fiction, said here
-and in the README. Rows
-the demo already holds (the bundled sample) are left out.
+confidentiality rules produced. A reply signed by a unit the demo city has is that unit's; most replies of
+the 2020 data are not (1,880 of 2,816 name no unit at all): those are shown as what they are, the original
+platform's replies (ARCHIVE_UNIT, a unit no one can assign to), not credited to a demo unit. Each keeps the
+day it was published there, and its topic is the routing classifier's. Rows the demo already holds (the
+bundled sample) are left out.
 """
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +22,6 @@ from ..services import SYSTEM, publication, redaction
 from ..services.common import policy
 from ..services.importing import import_rows
 from .sample import classify
-from .seed import COUNTIES, DEPARTMENTS
 
 
 @dataclass
@@ -56,18 +55,17 @@ def _with_topics(rows: list[dict]) -> list[dict]:
     return [row | {"topic": guess.topic} for row, guess in zip(rows, model.guess_many(texts), strict=True)]
 
 
+ARCHIVE_UNIT = "原问政平台（2020年归档答复）"
+
+
 def _router():
-    units = {unit.name: unit for unit in db.session.scalars(select(Unit))}
-
-    def route(row) -> Unit:
-        _, _, region = classify(clean(str(row.get("subject") or "")), clean(str(row.get("body") or "")))
-        topic = row.get("topic")
-        if region in COUNTIES:
-            return units[COUNTIES[region][0]]
-        department = next((name for name, _, topics in DEPARTMENTS if topic in topics), "市住房和城乡建设局")
-        return units[department]
-
-    return route
+    """The unit of a reply that names none the city has: the original platform, never a demo unit."""
+    unit = db.session.scalar(select(Unit).where(Unit.name == ARCHIVE_UNIT))
+    if unit is None:
+        unit = Unit(name=ARCHIVE_UNIT, short_name="原平台", kind="department", active=False)
+        db.session.add(unit)
+        db.session.commit()
+    return lambda row: unit
 
 
 def _publish_all(source: str, progress, chunk: int = 100) -> int:
@@ -88,4 +86,4 @@ def _publish_all(source: str, progress, chunk: int = 100) -> int:
 def _publish(message: Message, reviewer: User) -> None:
     proposal = redaction.propose(message)
     publication.publish(message, actor=reviewer, subject=proposal.public["subject"], body=proposal.public["body"],
-                        reply_text=proposal.public["reply"])
+                        reply_text=proposal.public["reply"], published_at=message.answered_at)

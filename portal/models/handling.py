@@ -187,3 +187,17 @@ class CensorRule(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = fk("user.id", nullable=True, index=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FormDraft(db.Model):
+    """What a user typed into an action form and has not submitted yet (nothing typed is lost).
+    Encrypted like the petitioner's details: a reply being written may quote them."""
+
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("message_id", "user_id", "action"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = fk("message.id", ondelete="CASCADE")
+    user_id: Mapped[int] = fk("user.id", ondelete="CASCADE")
+    action: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Encrypted)  # JSON of the typed fields
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,8 @@ class Message(db.Model):
     channel: Mapped[str] = mapped_column(String(40), index=True)
     channel_level: Mapped[str] = mapped_column(String(20))  # national / provincial / city (R1.1)
     addressee: Mapped[str | None] = mapped_column(String(20))  # governor / mayor, on a leaders' board
+    # The unit the citizen wrote to (留言对象), when they chose one: a hint for the office, not an assignment.
+    addressed_unit_id: Mapped[int | None] = fk("unit.id", nullable=True, index=False)
     category: Mapped[str] = mapped_column(String(20), index=True)
     topic: Mapped[str] = mapped_column(String(40), default="", index=True)
     region: Mapped[str] = mapped_column(String(100), default="", index=True)
@@ -73,6 +75,7 @@ class Message(db.Model):
     complaint_targets: Mapped[list["ComplaintTarget"]] = relationship(
         back_populates="message", order_by="ComplaintTarget.id", cascade="all, delete-orphan")
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
+    addressed_unit = relationship("Unit", foreign_keys=[addressed_unit_id])
     repeat_of = relationship("Message", remote_side=[id], foreign_keys=[repeat_of_id])
     public_version = relationship("PublicVersion", foreign_keys=[public_version_id], post_update=True)
 

@@ -9,8 +9,9 @@ from werkzeug.exceptions import HTTPException
 from .. import clock
 from ..extensions import db
 from ..models import Message
+from ..queries.common import expected_reply
 from ..services import DomainError, api_keys, limits
-from ..services.common import add_workdays, policy
+from ..services.common import policy
 from . import bp, catalog, records
 from .formats import ApiError, error_response, respond
 
@@ -138,8 +139,7 @@ def _submission_fields(form) -> dict:
 
 
 def _notice(message, code: str) -> str:
-    close = policy().deadline(message.category, message.is_emergency).close
-    expected = add_workdays(clock.today(), close)
+    expected, close = expected_reply(message.category, message.is_emergency)
     return (f"已收到，留言编号 {message.tracking_no}，查询码 {code}（请转告诉求人，凭编号和查询码查询进度、评价答复；"
             f"查询码只显示这一次）。受理后交办承办单位，"
             f"预计在 {expected.year}年{expected.month}月{expected.day}日前答复"

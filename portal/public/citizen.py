@@ -6,18 +6,20 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Event, Message
+from ..queries.common import addressable_units, expected_reply
 from ..queries.situation import refusal
 from ..rules.workflow import Action, Status, public_label
 from ..services import CITIZEN, DomainError, intake, limits, rating
 from ..services.common import policy
 from . import bp
-from .forms import RateForm, SupplementForm, TrackForm, WithdrawForm, WriteForm
+from .forms import RateForm, RecoverForm, SupplementForm, TrackForm, WithdrawForm, WriteForm
 from .timeline import public_timeline
 
 
 @bp.route("/write", methods=["GET", "POST"])
 def write():
-    form = WriteForm(policy())
+    units = addressable_units()
+    form = WriteForm(policy(), units)
     if request.method == "GET" or not form.validate_on_submit():
         return _write_page(form, 400 if request.method == "POST" else 200)
     if form.homepage.data:
@@ -28,14 +30,18 @@ def write():
             and (not form.phone.data or limits.allow("write:phone", limits.canonical_phone(form.phone.data),
                                                      limit=config["WRITE_LIMIT_PER_PHONE"], per_seconds=3600))):
         return _write_page(form, 429, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
+    files = tuple((f.filename, f.mimetype, f.read()) for f in request.files.getlist(form.files.name) if f.filename)
     try:
         message, code = intake.submit_message(
             category=form.category.data, subject=form.subject.data, body=form.body.data, name=form.name.data,
             phone=form.phone.data, email=form.email.data, topic=form.topic.data, region=form.region.data,
-            publish_consent=form.publish.data == "yes", consent=form.consent.data, anonymous=form.anonymous.data)
+            publish_consent=form.publish.data == "yes", consent=form.consent.data, anonymous=form.anonymous.data,
+            files=files, addressed_unit_id=int(form.addressed_unit.data) if form.addressed_unit.data else None)
     except DomainError as exc:
         return _write_page(form, exc.status_code, str(exc))
-    response = current_app.make_response(render_template("public/written.html", message=message, code=code))
+    expected, workdays = expected_reply(message.category, message.is_emergency)
+    response = current_app.make_response(render_template("public/written.html", message=message, code=code,
+                                                         expected=expected, workdays=workdays))
     response.headers["Cache-Control"] = "no-store"  # the query code is shown once
     return response
 
@@ -57,6 +63,21 @@ def track():
         return render_template("public/track.html", form=form, error="留言编号或查询码不正确，请核对后重试。"), 404
     session["tracked"] = [message.id, *[i for i in session.get("tracked", []) if i != message.id]][:10]
     return redirect(url_for("public.tracked", tracking_no=message.tracking_no))
+
+
+@bp.route("/track/recover", methods=["GET", "POST"])
+def recover():
+    """A lost query code: a new one by SMS to the phone given with the message (the old one stops working)."""
+    form = RecoverForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("public/recover.html", form=form), 400 if request.method == "POST" else 200
+    limit = current_app.config["TRACK_LIMIT_PER_CLIENT"]
+    if not (limits.allow("recover:ip", request.remote_addr or "", limit=limit, per_seconds=3600)
+            and limits.allow("recover:no", form.tracking_no.data.strip().upper(), limit=3, per_seconds=86400)):
+        return render_template("public/recover.html", form=form,
+                               error="找回次数过多，请稍后再试；也可拨打热线电话由工作人员核实身份后办理。"), 429
+    intake.renew_query_code(form.tracking_no.data, form.phone.data)
+    return render_template("public/recover.html", form=RecoverForm(formdata=None), sent=True)
 
 
 @bp.get("/track/<tracking_no>")

@@ -33,3 +33,20 @@ def add_workdays(start: date, n: int) -> date:
 
 def workdays_between(start: date, end: date) -> int:
     return workdays.workdays_between(start, end, load_calendar())
+
+
+def expected_reply(category: str, is_emergency: bool = False, received: date | None = None) -> tuple[date, int]:
+    """When a new message should be answered: the category's working days from the day it arrived
+    (the unit's deadline counts from its assignment, usually the same or the next working day)."""
+    from .. import clock
+
+    close = policy().deadline(category, is_emergency).close
+    return add_workdays(received or clock.today(), close), close
+
+
+def addressable_units() -> list[tuple[int, str]]:
+    """The units a citizen may address a message to (留言对象): every active handling unit."""
+    from ..models import Unit
+
+    return db.session.execute(select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform")
+                              .order_by(Unit.name)).all()

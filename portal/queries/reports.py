@@ -91,6 +91,8 @@ class AnalysisReport:
     satisfied: int
     satisfaction_rate: float | None
     previous_satisfaction_rate: float | None
+    previous_answered: int = 0
+    previous_ratings: int = 0
     breakdowns: list[Breakdown] = field(default_factory=list)
     hot_topics: list[HotTopic] = field(default_factory=list)
     groups: list[SimilarGroup] = field(default_factory=list)
@@ -118,7 +120,8 @@ def analysis(period: Period) -> AnalysisReport:
         answered=answered, on_time=on_time, on_time_rate=percent(on_time, answered),
         previous_on_time_rate=percent(previous_on_time, previous_answered),
         ratings=ratings, satisfied=satisfied, satisfaction_rate=percent(satisfied, ratings),
-        previous_satisfaction_rate=percent(previous_satisfied, previous_ratings))
+        previous_satisfaction_rate=percent(previous_satisfied, previous_ratings),
+        previous_answered=previous_answered, previous_ratings=previous_ratings)
     report.breakdowns = _breakdowns(current_rows, previous_rows)
     report.hot_topics, report.groups = _text_mining(period)
     report.reconciliation = reconciliation(period)

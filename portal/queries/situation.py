@@ -27,7 +27,7 @@ def situation(message: Message) -> Situation:
             return_until=add_workdays(a.start_date, rules.return_window_workdays) if a.start_date else None,
             extensions_used=a.extensions_used or 0, report_decision=a.report_decision,
             contacted=a.first_contact_at is not None, pending_return=a.id in returns,
-            pending_extension=a.id in extensions) for a in message.assignments),
+            pending_extension=a.id in extensions, submitted_on=a.submitted_on) for a in message.assignments),
         needs_report_decision=bool(deadline and deadline.decision),
         needs_contact=bool(deadline and deadline.contact) and has_contact,
         signoff_role=rules.signoff_role(message.channel_level),

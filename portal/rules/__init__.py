@@ -9,3 +9,7 @@ class DomainError(ValueError):
     """
 
     status_code = 422
+
+    def __init__(self, message: str = "", *, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # the form field at fault, when known: the page marks it

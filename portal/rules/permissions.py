@@ -36,6 +36,7 @@ class Post:
     contacted: bool = False
     pending_return: bool = False
     pending_extension: bool = False
+    submitted_on: date | None = None  # the day the unit's reply went to the office: its clock stopped
 
 
 @dataclass(frozen=True)
@@ -198,10 +199,9 @@ def _extension(actor, post, s):
 
 
 def _reply(actor, post, s):
+    # A first contact not yet recorded is recorded by the reply itself (its 回复诉求人的情况, R5.2).
     if s.needs_report_decision and not post.report_decision:
         return Refusal("请先作出是否受理该举报的决定。")
-    if s.needs_contact and not post.contacted:
-        return Refusal("请先登记与诉求人沟通的情况。")
     return None
 
 
@@ -225,6 +225,13 @@ def _sub_assign(actor, post, s):
     return None
 
 
+def _delay(actor, post, s):
+    """A delay is explained once the deadline has passed (LN 第二十六条), not before."""
+    if post.due_date is None or (post.submitted_on or s.today) <= post.due_date:
+        return Refusal("尚未超过办理期限，无需说明超期原因。")
+    return None
+
+
 def _sign_off(actor, post, s):
     if actor.role in (s.signoff_role, R.PRINCIPAL_HEAD):
         return None
@@ -236,6 +243,7 @@ _UNIT_CHECKS = {
     A.REQUEST_RETURN: _lead_return, A.REQUEST_CO_RETURN: _co_return, A.SUBMIT_CO_OPINION: _co_opinion,
     A.DECIDE_REPORT: _report_decision, A.REQUEST_EXTENSION: _extension, A.SUBMIT_REPLY: _reply,
     A.SIGN_OFF: _sign_off, A.REFUSE_SIGN_OFF: _sign_off, A.RECORD_CONTACT: _contact, A.SUB_ASSIGN: _sub_assign,
+    A.EXPLAIN_DELAY: _delay,
 }
 
 

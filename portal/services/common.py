@@ -101,10 +101,10 @@ def own_assignment(message: Message, actor) -> Assignment:
     return found
 
 
-def require_text(value: str | None, label: str) -> str:
+def require_text(value: str | None, label: str, field: str | None = None) -> str:
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"请填写{label}。")
+        raise DomainError(f"请填写{label}。", field=field)
     return value
 
 

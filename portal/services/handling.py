@@ -8,6 +8,7 @@ from .. import clock
 from ..display import date_cn
 from ..extensions import db
 from ..models import Attachment, ExtensionRequest, Message, Reply, SignOff
+from ..queries.situation import situation
 from ..rules.permissions import may_decide_extension
 from ..rules.workflow import UNIT, Action
 from .common import (
@@ -43,11 +44,16 @@ def record_contact(message: Message, *, actor, note: str, version: int | None = 
     require(actor, Action.RECORD_CONTACT, message)
     # The office calls for a lead unit the complaint is about (the rule book allows nothing else).
     assignment = own_assignment(message, actor) if actor.role in UNIT else message.lead_assignment()
+    move(message, Action.RECORD_CONTACT, actor=actor, note=require_text(note, "沟通情况"),
+         on_time=_contacted(assignment))
+    commit()
+
+
+def _contacted(assignment) -> bool:
+    """Record the first contact now (R5.2); True when it came within the contact deadline."""
     if assignment.first_contact_at is None:
         assignment.first_contact_at = clock.now()
-    move(message, Action.RECORD_CONTACT, actor=actor, note=require_text(note, "沟通情况"),
-         on_time=assignment.contact_due is None or clock.today() <= assignment.contact_due)
-    commit()
+    return assignment.contact_due is None or clock.local_date(assignment.first_contact_at) <= assignment.contact_due
 
 
 def decide_report(message: Message, *, actor, investigate: bool, note: str, version: int | None = None) -> None:
@@ -143,11 +149,15 @@ def submit_reply(message: Message, *, actor, handled_on: date, result: str, basi
     check_version(message, version)
     require(actor, Action.SUBMIT_REPLY, message)
     assignment = own_assignment(message, actor)
-    fields = {key: require_text(value, REPLY_FIELDS[key]) for key, value in {
+    fields = {key: require_text(value, REPLY_FIELDS[key], key) for key, value in {
         "result": result, "basis": basis, "contact_note": contact_note, "handler_name": handler_name,
         "handler_phone": handler_phone, "body": body}.items()}
     if handled_on is None:
-        raise DomainError("请填写办理时间。")
+        raise DomainError("请填写办理时间。", field="handled_on")
+    if (assignment.first_contact_at is None and situation(message).needs_contact
+            and not message.hides_petitioner_from(actor)):
+        # The reply's own 回复诉求人的情况 is the first contact when none was recorded before (R5.2).
+        record(message, Action.RECORD_CONTACT, actor=actor, note=fields["contact_note"], on_time=_contacted(assignment))
     _check_reply_preconditions(message, assignment, kind, investigation, not_investigated_reason)
     visit_note, legal = _visit_and_legal_review(message, actor, kind, visit_note, legal_reviewer, legal_opinion)
     reply = Reply(message=message, assignment_id=assignment.id, unit_id=assignment.unit_id,
@@ -237,9 +247,9 @@ def _check_reply_preconditions(message, assignment, kind, investigation, not_inv
             _require_attachment(message, assignment.unit_id, "investigation_doc",
                                 "决定调查处理的，请上传调查受理文书。")
         elif investigation == "not_investigated":
-            require_text(not_investigated_reason, "不予调查处理的理由和法律依据")
+            require_text(not_investigated_reason, "不予调查处理的理由和法律依据", "not_investigated_reason")
         else:
-            raise DomainError("投诉举报类事项须说明是否调查处理。")
+            raise DomainError("投诉举报类事项须说明是否调查处理。", field="investigation")
 
 
 def _visit_and_legal_review(message, actor, kind, visit_note, reviewer, opinion) -> tuple[str, tuple[str, str]]:
@@ -250,10 +260,11 @@ def _visit_and_legal_review(message, actor, kind, visit_note, reviewer, opinion)
     unit_may_call = bool(message.petitioner and message.petitioner.has_contact) and not message.hides_petitioner_from(
         actor)
     if policy().follow_up_in_reply and kind == "answer" and unit_may_call and not visit_note:
-        raise DomainError("请填写回访诉求人的情况（办结后须回访诉求人并在办理结果中注明）。")
+        raise DomainError("请填写回访诉求人的情况（办结后须回访诉求人并在办理结果中注明）。", field="visit_note")
     reviewer, opinion = (reviewer or "").strip(), (opinion or "").strip()
     if bool(reviewer) != bool(opinion):
-        raise DomainError("法制审核须同时填写审核人和审核意见。")
+        raise DomainError("法制审核须同时填写审核人和审核意见。",
+                          field="legal_opinion" if reviewer else "legal_reviewer")
     return visit_note, (reviewer, opinion)
 
 
@@ -265,7 +276,7 @@ def _unclaimed(message, unit_id) -> list[Attachment]:
 
 def _require_attachment(message, unit_id, purpose, error) -> None:
     if not any(a.purpose == purpose for a in _unclaimed(message, unit_id)):
-        raise DomainError(error)
+        raise DomainError(error, field="files")
 
 
 def _attach_unclaimed(message, unit_id, reply) -> None:

@@ -12,7 +12,18 @@ from ..extensions import db
 from ..models import ComplaintTarget, Message, Petitioner, Unit
 from ..rules.states import AssignmentState
 from ..rules.workflow import Action
-from .common import CITIZEN, DomainError, check_version, commit, move, policy, require, require_text
+from .common import (
+    CITIZEN,
+    DomainError,
+    check_version,
+    commit,
+    flush,
+    move,
+    policy,
+    record,
+    require,
+    require_text,
+)
 from .deadlines import keep_lead_on_message
 from .outbox import notify_petitioner, notify_unit
 
@@ -22,22 +33,47 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"subject": 200, "body": 5000, "name": 50, "topic": 40, "region": 100, "address": 200}
 
 
+MAX_FILES = 3  # pictures or PDFs with a message from the web form
+
+
+def _addressable(unit_id: int | None) -> int | None:
+    if unit_id is None:
+        return None
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not unit.active or unit.kind == "platform":
+        raise DomainError("请从列表中选择留言对象。", field="addressed_unit")
+    return unit.id
+
+
 def submit_message(*, category: str, subject: str, body: str, name: str, phone: str, email: str = "",
                    address: str = "", topic: str = "", region: str = "", publish_consent: bool,
-                   consent: bool, actor=CITIZEN, api_client: str = "", anonymous: bool = False) -> tuple[Message, str]:
+                   consent: bool, actor=CITIZEN, api_client: str = "", anonymous: bool = False,
+                   files: tuple = (), addressed_unit_id: int | None = None) -> tuple[Message, str]:
     """A citizen's message from the web form (R1.2), or sent by an Open311 client on the citizen's
     behalf (``api_client``, recorded on the event). Returns the message and its query code.
     ``anonymous`` (R12.1): the name may be withheld, and the phone too (the query code is then the
-    only way to follow it); no unit sees who wrote, the office keeps the contact."""
+    only way to follow it); no unit sees who wrote, the office keeps the contact. ``files``: up to
+    MAX_FILES (name, declared type, bytes), images or PDF; ``addressed_unit_id``: the unit written to."""
+    from ..storage import IMAGES_AND_PDF, save_upload
+
     if not consent:
         raise DomainError("请阅读并同意《留言须知》后再提交。")
+    if len(files) > MAX_FILES:
+        raise DomainError(f"附件最多{MAX_FILES}个，请合并或删减后再提交。")
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
                     address=address, topic=topic, region=region, anonymous=anonymous)
+    stored = [save_upload(filename=n, content_type=t, data=d, allowed=IMAGES_AND_PDF) for n, t, d in files]
     message, code = new_message(fields, channel=policy().web_channel, publish_consent=publish_consent)
     message.anonymous = anonymous
+    message.addressed_unit_id = _addressable(addressed_unit_id)
     via = {"api_client": api_client} if api_client else {}
-    move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no, **via)
+    move(message, Action.SUBMIT, actor=actor, channel=message.channel, tracking_no=message.tracking_no,
+         files=len(stored) or None, **via)
     db.session.add(message)
+    flush()
+    for attachment in stored:  # no unit: the citizen's own, seen by those who may see the petitioner
+        attachment.message_id, attachment.purpose = message.id, "citizen_original"
+        db.session.add(attachment)
     commit()
     return message, code
 
@@ -103,6 +139,28 @@ def find_by_tracking(tracking_no: str, query_code: str) -> Message | None:
     # An unknown number costs the same hash as a known one: the time taken tells nothing.
     matches = check_password_hash(message.query_code_hash if known else _dummy_hash(), query_code.strip().upper())
     return message if known and matches else None
+
+
+def renew_query_code(tracking_no: str, phone: str) -> bool:
+    """R11.3: a citizen who lost the query code gets a new one by SMS to the phone given with the message;
+    the old code stops working. True when one was sent; the page says the same either way, so it tells
+    no one whether a number and a phone belong together."""
+    from .limits import canonical_phone
+    from .outbox import SECRET_KEY_PREFIX, queue
+
+    message = db.session.scalar(select(Message).where(Message.tracking_no == (tracking_no or "").strip().upper()))
+    petitioner = message.petitioner if message is not None else None
+    if (petitioner is None or not petitioner.phone or message.query_code_hash == NO_QUERY_CODE
+            or canonical_phone(petitioner.phone) != canonical_phone(phone) or not canonical_phone(phone)):
+        return False
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    message.query_code_hash = generate_password_hash(code, method=current_app.config["QUERY_CODE_HASH"])
+    record(message, "renew_query_code", actor=CITIZEN)
+    queue(f"{SECRET_KEY_PREFIX}{message.id}:{clock.now().isoformat()}", channel="sms", recipient=petitioner.phone,
+          name=petitioner.name, message=message,
+          body=f"您的留言（编号 {message.tracking_no}）新的查询码：{code}。原查询码已失效，请妥善保存。")
+    commit()
+    return True
 
 
 def _dummy_hash() -> str:

@@ -88,12 +88,17 @@ def quiet_at(now: datetime) -> bool:
     return start <= hour or hour < end if start > end else start <= hour < end
 
 
+SECRET_KEY_PREFIX = "query-code:"  # an SMS carrying a new query code: sent at once, its text wiped once sent
+
+
 def _held_at_night(now: datetime) -> tuple:
-    """At night SMS wait for the morning, except those about an urgent (突发) matter; emails go."""
+    """At night SMS wait for the morning, except those about an urgent (突发) matter and a query code the
+    citizen has just asked for; emails go."""
     if not quiet_at(now):
         return ()
     urgent = select(Message.id).where(Message.is_emergency)
-    return (or_(Notification.channel != "sms", Notification.message_id.in_(urgent)),)
+    return (or_(Notification.channel != "sms", Notification.message_id.in_(urgent),
+                Notification.dedupe_key.startswith(SECRET_KEY_PREFIX)),)
 
 
 def _send_batch(due: list[Notification], now: datetime, report: DeliveryReport) -> None:
@@ -114,6 +119,8 @@ def _send_batch(due: list[Notification], now: datetime, report: DeliveryReport) 
             continue
         note.attempts += 1
         note.status, note.sent_at, note.next_attempt_at, note.last_error = "sent", now, None, ""
+        if note.dedupe_key.startswith(SECRET_KEY_PREFIX):  # the code lives on in the citizen's phone only
+            note.body = "（新的查询码已发送，短信内容已删除）"
         report.sent += 1
 
 

@@ -11,9 +11,11 @@ from ..rules.workflow import Action
 from .common import check_version, commit, flush, move, require, require_text
 
 
-def publish(message, *, actor, subject: str, body: str, reply_text: str, version: int | None = None) -> PublicVersion:
+def publish(message, *, actor, subject: str, body: str, reply_text: str, version: int | None = None,
+            published_at=None) -> PublicVersion:
     """Publish the reviewed public text, stored as its own version (the original is never altered),
-    under the name of the unit that answered (the lead assignment in force)."""
+    under the name of the unit that answered (the lead assignment in force). ``published_at``: an archive
+    imported from another platform keeps the day its reply was published there."""
     check_version(message, version)
     require(actor, Action.PUBLISH, message)
     from .redaction import check_public_text
@@ -24,7 +26,7 @@ def publish(message, *, actor, subject: str, body: str, reply_text: str, version
                            reply_unit=message.lead_in_force().unit.name, reviewer_id=actor.id)
     db.session.add(public)
     message.public_version = public
-    message.publication, message.published_at, message.publication_note = "published", clock.now(), ""
+    message.publication, message.published_at, message.publication_note = "published", published_at or clock.now(), ""
     move(message, Action.PUBLISH, actor=actor)
     flush()  # a stale version is refused here, before the index entry is written
     search.queue(message.id)

@@ -70,6 +70,8 @@ def page(browser, request):
     refused = []  # what the Content-Security-Policy blocked: htmx or a page's script would stop working
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text else None)
+    page.confirmations = []  # irreversible moves ask first (hx-confirm): the tests say yes and keep the question
+    page.on("dialog", lambda dialog: (page.confirmations.append(dialog.message), dialog.accept()))
     yield page
     context.close()
     assert refused == [], "the CSP blocked part of a page"
@@ -89,3 +91,18 @@ def screenshot(page, name: str) -> None:
     if os.environ.get("WENZHENG_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def action_form(page, action: str):
+    """The form of ``action`` on a message page, unfolded as a user would (only the main step is open)."""
+    details = page.locator(f"details.action:has(#act-{action})")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    return page.locator(f"#act-{action}")
+
+
+def submit_action(form, button: str | None = None) -> None:
+    """Press the form's button and wait until htmx has swapped the page's main part in place."""
+    before = form.element_handle()
+    (form.get_by_role("button", name=button) if button else form.locator("button[type=submit]")).click()
+    before.wait_for_element_state("hidden")

@@ -6,7 +6,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Message
-from tests.e2e.conftest import accessibility_problems, screenshot
+from tests.e2e.conftest import accessibility_problems, action_form, screenshot, submit_action
 from tests.factories import PASSWORD, make_city
 
 pytestmark = pytest.mark.e2e
@@ -15,10 +15,12 @@ pytestmark = pytest.mark.e2e
 class Desk:
     """One member of staff at their browser."""
 
-    def __init__(self, browser, base, username):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    def __init__(self, browser, base, username, width=1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
+        self.page.confirmations = []  # irreversible moves ask first: say yes, keep the question
+        self.page.on("dialog", lambda dialog: (self.page.confirmations.append(dialog.message), dialog.accept()))
         self.base = base
         self.page.goto(f"{base}/admin/login")
         self.page.get_by_label("用户名").fill(username)
@@ -33,12 +35,12 @@ class Desk:
         return self.page
 
     def act(self, form_id, fields=(), selects=(), button=None):
-        form = self.page.locator(f"#act-{form_id}")
+        form = action_form(self.page, form_id)
         for label, value in fields:
             form.get_by_label(label, exact=True).fill(value)
         for label, value in selects:
             form.get_by_label(label, exact=True).select_option(label=value)
-        form.get_by_role("button", name=button).click() if button else form.locator("button[type=submit]").click()
+        submit_action(form, button)
         notice = self.page.locator(".notice")
         notice.wait_for()
         return notice.inner_text()
@@ -148,6 +150,15 @@ def test_a_queue_filters_sorts_and_pages_in_place(live, browser):
     assert accessibility_problems(page) == []
     page.go_back()
     page.wait_for_url(re.compile(r"warning=red(?!.*sort=due)"))
+    page.wait_for_load_state("networkidle")  # htmx fetches the page Back returns to (no snapshots are kept)
+    page.get_by_label("预警").select_option(label="全部")  # and Back once more: the filter follows the URL
+    page.wait_for_url(re.compile(r"warning=&|warning=$"))
+    page.locator("#table .count").filter(has_text="共 3 件").wait_for()
+    page.go_back()
+    page.wait_for_url(re.compile(r"warning=red"))
+    page.wait_for_load_state("networkidle")
+    page.locator("#table .count").filter(has_text="共 2 件").wait_for()
+    assert page.get_by_label("预警").input_value() == "red", "the filter shows what the list is filtered by"
     page.goto(f"{base}/admin/?queue=all")
     screenshot(page, "admin-queue")
     desk.close()

@@ -8,6 +8,7 @@ import pytest
 
 from portal.rules.workflow import Role
 from portal.services import handling
+from tests.e2e.conftest import action_form, submit_action
 from tests.e2e.test_admin_journey import Desk
 from tests.factories import assigned, make_city
 
@@ -31,10 +32,10 @@ def test_the_unit_complained_about_reads_nothing_identifying_on_any_page(live, b
 
     office = Desk(browser, base, "dispatcher")
     page = office.queue("all", message.tracking_no)
-    form = page.locator("#act-mark_complaint")
+    form = action_form(page, "mark_complaint")
     form.get_by_label("被投诉单位（选填）", exact=True).select_option(label="住建局")
     form.get_by_label("标记依据", exact=True).fill("诉求反映住建局窗口人员态度问题")
-    form.get_by_role("button", name="保存标记").click()
+    submit_action(form, "保存标记")
     assert "已保存投诉对象标记" in page.locator(".notice").inner_text()
     office.close()
 

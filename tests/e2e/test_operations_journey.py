@@ -8,7 +8,7 @@ from portal.models import Message, Unit
 from portal.rules.workflow import Role
 from portal.services import intake, templates
 from tests.conftest import on
-from tests.e2e.conftest import accessibility_problems
+from tests.e2e.conftest import accessibility_problems, action_form, submit_action
 from tests.e2e.test_admin_journey import Desk
 from tests.factories import answered, assigned, make_city
 
@@ -49,19 +49,19 @@ def test_a_transfer_then_a_township_sub_assignment(live, browser):
 
     office = Desk(browser, base, "dispatcher")
     office.queue("all", message.tracking_no)
-    form = office.page.locator("#act-transfer")
+    form = action_form(office.page, "transfer")
     form.get_by_label("转办至（新的牵头单位）").select_option(label="A3区")
     form.get_by_label("转办理由").fill("事发地在A3区，属属地管理职责")
-    form.get_by_role("button", name="确认转办").click()
+    submit_action(form, "确认转办")
     assert "已转办新的牵头单位" in office.page.locator(".notice").inner_text()
     office.close()
 
     county = Desk(browser, base, "u20")  # the A3区 handler
     page = county.queue("all", message.tracking_no)
-    form = page.locator("#act-sub_assign")
+    form = action_form(page, "sub_assign")
     form.get_by_label("乡镇（街道）", exact=True).select_option(label="A3区洋湖街道")
     form.get_by_label("乡镇（街道）办理期限").fill("2026-12-04")
-    form.get_by_role("button", name="确认转办").click()
+    submit_action(form, "确认转办")
     assert page.locator(".error").count() == 0, page.locator(".error").all_inner_texts()
     assert "已二次转办乡镇（街道）" in page.locator(".notice").inner_text()
     assert "二次转办" in page.locator(".timeline").inner_text()
@@ -81,9 +81,9 @@ def test_a_repeat_merged_into_an_answered_message(live, browser):
                                           phone="13912345678", publish_consent=True, consent=True)
     operator = Desk(browser, base, "operator")
     page = operator.queue("all", repeat.tracking_no)
-    form = page.locator("#act-mark_repeat")
+    form = action_form(page, "mark_repeat")
     form.get_by_label("同类诉求候选（选填）").select_option(value=original.tracking_no)
-    form.get_by_role("button", name="确认并件").click()
+    submit_action(form, "确认并件")
     assert f"已并入{original.tracking_no}一并办理" in page.locator(".notice").inner_text()
     operator.close()
     db.session.expire_all()

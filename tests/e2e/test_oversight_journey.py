@@ -54,7 +54,8 @@ def test_dashboard_drill_down_and_the_monthly_report_in_both_formats(live, brows
     assert excel.value.suggested_filename == "analysis-2026-11.xlsx"
     book = load_workbook(BytesIO(excel.value.path().read_bytes()))
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
-    assert (summary["受理留言（件）"], summary["按时办结率"]) == (received, on_time)
+    assert (str(summary["受理留言（件）"]), f"{summary['按时办结率'] * 100:g}%") == (received, on_time), \
+        "the same figures, as numbers the spreadsheet formats"
 
     with page.expect_download() as word:
         page.get_by_role("link", name="下载 Word").click()
