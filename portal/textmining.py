@@ -28,8 +28,14 @@ STOPWORDS = frozenset("""
 严重 很多 不能 不是 就是 只是 都是 也是 可能 应该 需要 必须 关于 对于 根据 通过 由于 为了 特此 此致 敬礼 尊敬
 书记 市长 县长 区长 处理 解决 答复 回复 留言 投诉 举报 咨询 建议 给予 帮助 一下 今年 去年 今天 年月日 小时
 能够 包括 第二 第一 考虑 时间 明显 早上 晚上 每天 地址 隐去 其他 一定 不会 不要 不到 多年 很大 这种 一样 任何
+起来 部分 方便 对接 名下 方面 工作 有效 及时 正常 一起 加上 放心 属实 碰到 只能 只能靠 同一天 一方面 不但 稍微
+本人 家里 老婆 老公 孩子 当时 后来 然后 结果 一次 两次 多次 多少 左右 以上 以下 上述 如下 具体 实际 真正 确实
 """.split())
 LIFT = math.log(2)  # a hot word is used at least twice as often as in messages in general
+VERB_LIFT = math.log(4)  # a verb (加上, 碰到) is everyday talk unless the period uses it far more than usual
+# Word classes that name no matter (rjieba's tags): conjunctions, adverbs, pronouns, numerals and measure
+# words, prepositions, particles, time and place words, adjectives, idioms and set phrases, interjections.
+NOT_A_TOPIC = frozenset("c d r m mq q p u uj ul uz ud ug uv t f s a ad ag y e o z i l".split())
 
 
 def words(text: str) -> list[str]:
@@ -76,9 +82,24 @@ def keywords(documents: list[list[str]], limit: int = 15) -> list[Keyword]:
     ranked = [Keyword(word, len(users), len(users) * (math.log(len(users) / total) + idf.get(word, unseen)),
                       tuple(users[:3]))
               for word, users in used_by.items() if len(users) >= floor]
-    ranked = [k for k in ranked if k.score >= k.messages * LIFT]
+    ranked = [k for k in ranked if _topical(k)]
     ranked.sort(key=lambda k: (-k.score, k.word))
     return ranked[:limit]
+
+
+def _topical(keyword: Keyword) -> bool:
+    """A word that can name what people complain about, used clearly more than in messages in general."""
+    kind = word_class(keyword.word)
+    if kind in NOT_A_TOPIC:
+        return False
+    return keyword.score >= keyword.messages * (VERB_LIFT if kind == "v" else LIFT)
+
+
+@lru_cache(maxsize=50_000)
+def word_class(word: str) -> str:
+    """The word's class in rjieba's dictionary; a word it splits is a compound (a noun phrase, say n)."""
+    tags = rjieba.tag(word)
+    return tags[0][1] if len(tags) == 1 else "n"
 
 
 def similar_groups(subjects: list[list[str]], bodies: list[list[str]], *, subject_threshold: float = 0.7,
