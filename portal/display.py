@@ -60,7 +60,9 @@ def workdays_left_label(left: int) -> str:
 
 STATE_KINDS = {"assignment": states.AssignmentState, "reply": states.ReplyState, "publication": states.Publication,
                "decision": states.Decision}
-EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "days", "text", "filename")
+EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "deadline", "overdue_workdays", "days",
+                     "text", "filename")
+DEADLINES = {"close": "办结", "contact": "与诉求人沟通", "decision": "作出是否受理的决定"}  # a reminder's codes
 
 
 def event_details(event, policy) -> list[str]:
@@ -76,6 +78,10 @@ def _detail(key: str, value, policy) -> str:
         return _label((*policy.supervision_reasons, *policy.out_of_scope), value)
     if key == "days":
         return f"{value}个工作日"
+    if key == "deadline":  # which deadline a warning or a reminder is about: a unit may miss two at once
+        return f"{DEADLINES.get(value, value)}期限"
+    if key == "overdue_workdays":
+        return f"超期{value}个工作日"
     return str(value)
 
 

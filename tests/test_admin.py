@@ -1,5 +1,6 @@
 """The back office through HTTP: sign-in, the access matrix, queues, the message page and its actions."""
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -560,3 +561,17 @@ def test_a_delay_is_explained_only_once_the_deadline_has_passed(client, city):
         sign_in(client, city.user(Role.HANDLER, "住建局"))
         assert 'id="act-explain_delay"' in client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
         assert act(client, message, "explain_delay", text="等待检测").status_code == 302
+
+
+def test_the_timeline_says_which_deadline_a_warning_is_about_and_no_move_is_opened_that_is_not_the_main_one(
+        client, city):
+    from portal.services.reminders import tick
+
+    message = assigned(city, "2026-11-18")  # LN complaint: contact by 20 Nov, close by 25 Nov
+    tick(date(2026, 12, 2))
+    sign_in(client, city.user(Role.DISPATCHER))
+    page = client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert "住建局 · 蓝色预警 · 办结期限 · 超期5个工作日" in page
+    assert "住建局 · 蓝色预警 · 与诉求人沟通期限 · 超期8个工作日" in page
+    assert "<details class=\"action\" open>" not in page, "the office has no main step on a case at work"
+    assert "可进行的操作" in page

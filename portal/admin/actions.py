@@ -65,6 +65,7 @@ ORDER = (A.SUBMIT_REPLY, A.SIGN_OFF, A.APPROVE_REPLY, A.SUBMIT_CO_OPINION, "deci
          A.SUB_ASSIGN, A.REQUEST_RETURN, A.MARK_REPEAT, A.MARK_COMPLAINT, A.OPEN_SUPERVISION, A.CLOSE_SUPERVISION,
          A.RECORD_INSTRUCTION, A.SPOT_CHECK, A.TRANSFER, A.REOPEN, A.SETTLE, A.WITHHOLD, A.HIDE, A.REJECT,
          A.MARK_FALSE)
+MAIN_STEPS = frozenset(ORDER[:ORDER.index(A.ANSWER_ON_CALL) + 1])  # opened first; the others stay folded
 FILE_PURPOSES = (("investigation_doc", "调查受理文书"), ("duty_opinion", "书面履责意见"), ("other", "其他材料"))
 
 

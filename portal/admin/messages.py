@@ -156,7 +156,7 @@ def _page(message: Message, *, failed: str | None = None, error: str | None = No
         may_publish=refusal(current_user, Action.PUBLISH, message) is None,
         attachments=attachments, pending_files=[a for a in attachments if a.reply_id is None
                                                 and a.unit_id and a.unit_id == current_user.unit_id],
-        units=actions.unit_choices(), file_purposes=actions.FILE_PURPOSES,
+        units=actions.unit_choices(), file_purposes=actions.FILE_PURPOSES, main_steps=actions.MAIN_STEPS,
         reply_templates=_templates_for(message)), status)
     if failed:  # htmx: stay at the refused form, its message on top of it
         response.headers["HX-Reswap"] = f"outerHTML show:#act-{failed}:top"
