@@ -90,7 +90,7 @@ def tick(today: str | None):
     levels = "，".join(f"{policy().warning_label(k)} {v}" for k, v in report.warnings.items()) or "无"
     click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
                f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
-               f"待发送通知 {report.notifications} 条。")
+               f"待发送通知 {report.notifications} 条；分析报告文本挖掘：{'、'.join(report.mined) or '无变化'}。")
     _echo_delivery(outbox.deliver())
 
 

@@ -136,7 +136,7 @@ def visible(user):
 def own_rows(user):
     """The rows of the user's queues: a unit's people see their unit's rows only (the same messages as
     visible(), which `flask unit-rows --check` and tests/test_unit_rows.py hold to)."""
-    return UnitMessage.unit_id == user.unit_id if user.role in UNIT else Message.id.is_not(None)
+    return UnitMessage.unit_id == user.unit_id if source(user) is UnitMessage else visible(user)
 
 
 COUNT_CAP = 10_000  # above this a queue shows "10,000+": counting a million rows per page is waste
