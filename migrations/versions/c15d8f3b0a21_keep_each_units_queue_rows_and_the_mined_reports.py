@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 COPIED = ("received_at", "status", "redo_round", "lead_unit_id", "lead_due_date", "tracking_no", "subject",
-          "channel", "category", "region")
+          "channel", "category", "region", "anonymous")
 
 
 def upgrade():
@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('channel', sa.String(length=40), nullable=False),
     sa.Column('category', sa.String(length=20), nullable=False),
     sa.Column('region', sa.String(length=100), nullable=False),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_unit_message_message_id_message'),
                             ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_message_unit_id_unit')),
@@ -45,9 +46,10 @@ def upgrade():
         FROM message m JOIN (SELECT DISTINCT message_id, unit_id FROM assignment) pairs ON pairs.message_id = m.id""")
     with op.batch_alter_table('unit_message', schema=None) as batch_op:
         batch_op.create_index('ix_unit_message_due', ['unit_id', 'lead_due_date', 'message_id'], unique=False)
-        batch_op.create_index('ix_unit_message_received', ['unit_id', 'received_at', 'message_id'], unique=False)
-        batch_op.create_index('ix_unit_message_status', ['unit_id', 'status', 'lead_due_date', 'redo_round'],
-                              unique=False)
+        batch_op.create_index('ix_unit_message_received', ['unit_id', 'received_at', 'message_id'], unique=False,
+                              postgresql_include=['lead_unit_id', 'tracking_no', 'subject', 'anonymous'])
+        batch_op.create_index('ix_unit_message_status',
+                              ['unit_id', 'status', 'lead_due_date', 'redo_round', 'message_id'], unique=False)
 
     op.create_table('mined_period',
     sa.Column('id', sa.Integer(), nullable=False),

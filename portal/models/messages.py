@@ -120,13 +120,18 @@ class UnitMessage(db.Model):
     channel: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(20))
     region: Mapped[str] = mapped_column(String(100), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)  # free text never probes for its petitioner
 
     COPIED = ("received_at", "status", "redo_round", "lead_unit_id", "lead_due_date", "tracking_no", "subject",
-              "channel", "category", "region")
+              "channel", "category", "region", "anonymous")
     __table_args__ = (
-        Index("ix_unit_message_received", "unit_id", "received_at", "message_id"),  # newest first, dates
+        # Newest first, dates; on PostgreSQL it carries what the unit filter and free text read, so that
+        # counting them reads the index only, not a row per message scattered over the table.
+        Index("ix_unit_message_received", "unit_id", "received_at", "message_id",
+              postgresql_include=["lead_unit_id", "tracking_no", "subject", "anonymous"]),
         Index("ix_unit_message_due", "unit_id", "lead_due_date", "message_id"),  # by deadline
-        Index("ix_unit_message_status", "unit_id", "status", "lead_due_date", "redo_round"),  # queues, counts
+        # The status queues and the navigation counts (one pass over the unit's rows, index only).
+        Index("ix_unit_message_status", "unit_id", "status", "lead_due_date", "redo_round", "message_id"),
     )
 
     message: Mapped[Message] = relationship(back_populates="unit_rows")

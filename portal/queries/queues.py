@@ -254,8 +254,7 @@ def complained_about(user, rows=Message):
     """Messages whose petitioner ``user`` may not know: anonymous ones, and complaints about ``user``
     or their unit (R12.1, R9.2)."""
     ident = key_of(rows)
-    anonymous = Message.anonymous if rows is Message else exists().where(Message.id == ident, Message.anonymous)
-    return or_(anonymous, exists().where(
+    return or_(rows.anonymous, exists().where(
         ComplaintTarget.message_id == ident,
         or_(ComplaintTarget.unit_id == user.unit_id, ComplaintTarget.user_id == user.id)))
 
