@@ -1,11 +1,13 @@
 """Bulk rows for the benchmarks: N assigned messages over 40 units, deadlines spread around today
-(a share overdue), inserted in chunks straight into the tables (the services would take hours)."""
+(a share overdue), inserted in chunks straight into the tables (the services would take hours), with
+each unit's queue rows as the services keep them (set-based, as `flask unit-rows --repair` writes them)."""
 import random
 from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Assignment, Message, Unit, User
+from portal.models import Assignment, Message, Unit, UnitMessage, User
+from portal.queries.unit_rows import expected_rows
 
 SUBJECTS = ["小区噪音扰民", "物业公司乱收费", "公积金提取咨询", "道路积水严重", "学位申请问题", "公交线路调整建议",
             "违章建筑举报", "路灯不亮", "垃圾清运不及时", "停车位被占"]
@@ -45,5 +47,7 @@ def populate(n: int, chunk: int = 50_000, statuses=("assigned",)) -> list[Unit]:
         db.session.execute(Message.__table__.update().where(Message.id == db.bindparam("mid")).values(
             lead_unit_id=db.bindparam("uid"), lead_due_date=db.bindparam("due")),
             [{"mid": r["message_id"], "uid": r["unit_id"], "due": r["due_date"]} for r in rows])
+        db.session.execute(db.insert(UnitMessage).from_select(
+            ["message_id", "unit_id", *UnitMessage.COPIED], expected_rows().where(Message.id.between(ids[0], ids[-1]))))
         db.session.commit()
     return units

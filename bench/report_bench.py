@@ -22,6 +22,7 @@ from portal.extensions import db  # noqa: E402
 from portal.models import Assignment, Message, Unit, User  # noqa: E402
 from portal.queries import assessment, dashboard, proposals, reports  # noqa: E402
 from portal.rules.periods import Period  # noqa: E402
+from portal.services.reports import mine_periods  # noqa: E402
 
 MONTH = Period.parse("2026-10")
 
@@ -45,15 +46,19 @@ def real_messages(n: int) -> list[dict]:
 
 
 def populate(n: int) -> None:
-    rng = random.Random(3)
     units = [Unit(name=f"单位{i}", kind="department") for i in range(40)]
     db.session.add_all(units)
     db.session.add(User(username="supervisor", name="督办员", role="supervisor", password_hash="x"))
     db.session.flush()
-    start = clock.china_to_utc(datetime(2026, 10, 1))
+    add(real_messages(n), units, clock.china_to_utc(datetime(2026, 10, 1)), 30 * 24 * 60)
+
+
+def add(docs: list[dict], units: list[Unit], start: datetime, minutes: int, first: int = 1) -> None:
+    """``docs`` received between ``start`` and ``minutes`` later, each with a lead unit."""
+    rng = random.Random(3 if first == 1 else first)
     messages, leads = [], []
-    for number, doc in enumerate(real_messages(n), 1):
-        received = start + timedelta(minutes=rng.randint(0, 30 * 24 * 60))
+    for number, doc in enumerate(docs, first):
+        received = start + timedelta(minutes=rng.randint(0, minutes))
         answered = rng.random() < 0.7
         messages.append({"tracking_no": f"R{number:08d}", "query_code_hash": "x", "channel": rng.choice(
             ["website", "wechat", "hotline"]), "channel_level": "city", "category": rng.choice(CATEGORIES),
@@ -63,7 +68,8 @@ def populate(n: int) -> None:
             "publication": "pending", "redo_round": 0, "publish_consent": False, "is_emergency": False,
             "guidance": "", "publication_note": ""})
     db.session.execute(Message.__table__.insert(), messages)
-    for message_id, received in db.session.execute(db.select(Message.id, Message.received_at)):
+    for message_id, received in db.session.execute(db.select(Message.id, Message.received_at).where(
+            Message.tracking_no >= f"R{first:08d}")):
         due = clock.local_date(received) + timedelta(days=7)
         leads.append({"message_id": message_id, "unit_id": rng.choice(units).id, "is_lead": True,
                       "state": "done" if rng.random() < 0.7 else "active", "assigned_at": received,
@@ -95,9 +101,10 @@ def main(n: int, url: str | None) -> None:
         groups = timed("  similar groups", lambda: textmining.similar_groups(*map(list, zip(*words, strict=True))))
         print(f"  ({len(groups)} groups, largest {len(groups[0]) if groups else 0})")
         report = timed("analysis report, whole (first time)", lambda: reports.analysis(MONTH))
-        timed("analysis report again (mined words cached)", lambda: reports.analysis(MONTH))
+        timed("analysis report again (mined words cached in the process)", lambda: reports.analysis(MONTH))
         timed("  as XLSX", lambda: exports.analysis_xlsx(report, "龙南市"))
         timed("  as Word", lambda: exports.analysis_docx(report, "龙南市", "办公室"))
+        stored(n)
         timed("unit assessment (40 units)", lambda: assessment.assess(MONTH))
         user = db.session.scalar(db.select(User).where(User.role == "supervisor"))
         with clock.frozen(clock.china_to_utc(datetime(2026, 10, 31, 10))):
@@ -106,6 +113,25 @@ def main(n: int, url: str | None) -> None:
         db.session.rollback()
         db.session.close()
         db.drop_all()
+
+
+def stored(n: int, new: int = 20) -> None:
+    """The report of the month as `flask tick` leaves it: mined on the last day of the month (open),
+    ``new`` messages in since; then the month closed and stored once more. Each view in a fresh process
+    (no mining cached in memory)."""
+    last_day = clock.china_to_utc(datetime(2026, 10, 31, 9))
+    with clock.frozen(last_day):
+        timed("tick: mine and store the open month", lambda: mine_periods(clock.today()))
+        docs = [dict(d, body=d["body"] + "（补充）") for d in real_messages(n)[:new]]
+        add(docs, Unit.query.all(), last_day, 60, first=n + 1)
+        reports._mined.clear()
+        timed(f"analysis report, open month, {new} new since the tick", lambda: reports.analysis(MONTH))
+        reports._mined.clear()
+        timed(f"tick: the open month again ({new} new)", lambda: mine_periods(clock.today()))
+    with clock.frozen(clock.china_to_utc(datetime(2026, 11, 1, 7))):
+        timed("tick: the month closed, stored once more", lambda: mine_periods(clock.today()))
+    reports._mined.clear()
+    timed("analysis report, closed month (stored)", lambda: reports.analysis(MONTH))
 
 
 if __name__ == "__main__":

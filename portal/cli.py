@@ -18,7 +18,7 @@ from .services.common import load_calendar
 
 def register_commands(app: Flask) -> None:
     for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx,
-                    api_key, routing):
+                    api_key, routing, unit_rows):
         app.cli.add_command(command)
 
 
@@ -90,7 +90,7 @@ def tick(today: str | None):
     levels = "，".join(f"{policy().warning_label(k)} {v}" for k, v in report.warnings.items()) or "无"
     click.echo(f"提醒 {report.reminders} 件；新增预警：{levels}；扣分合计 {report.points:g}；"
                f"督办超期 {report.supervision_overdue} 件；重新计算期限 {report.recomputed} 件；"
-               f"待发送通知 {report.notifications} 条。")
+               f"待发送通知 {report.notifications} 条；分析报告文本挖掘：{'、'.join(report.mined) or '无变化'}。")
     _echo_delivery(outbox.deliver())
 
 
@@ -102,6 +102,26 @@ def send_notifications():
 
 def _echo_delivery(report) -> None:
     click.echo(f"发送通知：成功 {report.sent} 条，稍后重试 {report.retrying} 条，失败 {report.failed} 条。")
+
+
+@click.command("unit-rows")
+@click.option("--repair", is_flag=True, help="比对并只重写有差异的留言的各单位队列行")
+def unit_rows(repair: bool):
+    """Compare each unit's queue rows with the assignments and the messages (a row without an
+    assignment would show a unit too much); with --repair, rewrite the rows of the messages that differ.
+    Exits 1 while a difference remains."""
+    from .queries.unit_rows import drift
+    from .services import unit_rows as keeper
+
+    found = drift()
+    click.echo(f"单位队列行：缺少 {len(found.missing)} 行，多出 {len(found.extra)} 行，"
+               f"内容不一致 {len(found.stale)} 件留言。")
+    if found and repair:
+        keeper.repair(found)
+        found = drift()
+        click.echo(f"已修正；修正后差异 {len(found.message_ids)} 件留言。")
+    if found:
+        raise SystemExit(1)
 
 
 @click.command()

@@ -102,15 +102,50 @@ def word_class(word: str) -> str:
     return tags[0][1] if len(tags) == 1 else "n"
 
 
-def similar_groups(subjects: list[list[str]], bodies: list[list[str]], *, subject_threshold: float = 0.7,
-                   text_threshold: float = 0.5) -> list[list[int]]:
+SUBJECT_THRESHOLD, SUBJECT_MINIMUM = 0.7, 2  # subjects alike
+TEXT_THRESHOLD, TEXT_MINIMUM = 0.5, 4  # or the whole texts alike
+
+
+def similar_groups(subjects: list[list[str]], bodies: list[list[str]]) -> list[list[int]]:
     """Groups (indexes, two or more) of messages that are near-duplicates: subjects alike, or the whole
     text alike. Largest groups first; each group in index order."""
-    whole = [s + b for s, b in zip(subjects, bodies, strict=True)]
-    links = UnionFind(len(subjects))
-    for pair in similar_pairs([set(s) for s in subjects], subject_threshold, minimum=2):
-        links.join(*pair)
-    for pair in similar_pairs([set(w) for w in whole], text_threshold, minimum=4):
+    return groups_of(len(subjects), near_duplicates(subjects, bodies))
+
+
+def near_duplicates(subjects: list[list[str]], bodies: list[list[str]], new: set[int] | None = None) -> set:
+    """Every pair (i, j), i < j, of near-duplicates; with ``new``, only the pairs with a message of
+    ``new`` in them (the pairs among the others are known already)."""
+    subject_sets = [set(s) for s in subjects]
+    whole_sets = [set(s) | set(b) for s, b in zip(subjects, bodies, strict=True)]
+    joins = ((subject_sets, SUBJECT_THRESHOLD, SUBJECT_MINIMUM), (whole_sets, TEXT_THRESHOLD, TEXT_MINIMUM))
+    if new is None:
+        return {pair for sets, threshold, minimum in joins for pair in similar_pairs(sets, threshold, minimum=minimum)}
+    return {pair for sets, threshold, minimum in joins for pair in pairs_with(sets, new, threshold, minimum=minimum)}
+
+
+def pairs_with(sets: list[set[str]], new: set[int], threshold: float, *, minimum: int = 1):
+    """Every pair at or above the threshold with a set of ``new`` in it, for a few new sets among many:
+    a set y can reach the threshold with x only if it holds one of the first |x| - ceil(t·|x|) + 1 words
+    of x in any fixed order (here: rarest in the background corpus first), so each new set is compared
+    only with the sets holding one of those (a scan at C speed), and the candidates exactly."""
+    idf, unseen = background_idf()
+    for i in sorted(new):
+        x = sets[i]
+        if len(x) < minimum:
+            continue
+        ordered = sorted(x, key=lambda w: (-idf.get(w, unseen), w))
+        prefix = set(ordered[:len(x) - math.ceil(threshold * len(x)) + 1])
+        low, high = threshold * len(x) - 1e-9, len(x) / threshold + 1e-9
+        for j, y in enumerate(sets):
+            if j != i and low <= len(y) <= high and len(y) >= minimum and not prefix.isdisjoint(y) \
+                    and jaccard(x, y) >= threshold:
+                yield min(i, j), max(i, j)
+
+
+def groups_of(size: int, pairs) -> list[list[int]]:
+    """The connected groups (two or more) of ``pairs`` over ``size`` items: largest first, each in order."""
+    links = UnionFind(size)
+    for pair in pairs:
         links.join(*pair)
     groups = [sorted(members) for members in links.groups() if len(members) > 1]
     groups.sort(key=lambda g: (-len(g), g[0]))

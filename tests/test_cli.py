@@ -30,6 +30,9 @@ def test_seed_demo_builds_a_city_with_messages_in_every_status_then_tick_warns(c
     assert sum(statuses.values()) >= 200
     assert db.session.scalar(select(func.count()).where(Message.publication == "published")) > 0
     assert db.session.scalar(select(func.count()).where(Message.redo_round == 1)) > 0
+    # every unit's queue rows, kept by the services through the whole demo, match the assignments
+    rows = cli.invoke(args=["unit-rows"])
+    assert rows.exit_code == 0 and "缺少 0 行，多出 0 行，内容不一致 0 件" in rows.output, rows.output
 
     first = cli.invoke(args=["tick"])
     assert first.exit_code == 0 and "新增预警" in first.output

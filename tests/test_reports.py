@@ -4,7 +4,9 @@ from io import BytesIO
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from portal.extensions import db
 from portal.queries.reports import analysis, reconciliation
 from portal.rules.periods import Period
 from portal.rules.workflow import Role
@@ -191,3 +193,58 @@ def test_the_word_report_converts_to_an_a4_pdf_as_an_office_would_print_it(clien
     from portal import charts
     pictures = [line for line in images.splitlines()[2:] if line.split()[2] == "image"]
     assert len(pictures) == (5 if charts.chinese_font() else 0), "the charts are in the PDF"
+
+
+def test_tick_stores_the_months_mining_when_it_closes_and_the_report_then_mines_nothing(city, monkeypatch):
+    from portal import textmining
+    from portal.models import MinedPeriod
+    from portal.queries import reports
+    from portal.services.reminders import tick
+
+    month = make_month(city)
+    with on("2026-12-01", 7):
+        first = tick()
+    assert "2026-11" in first.mined
+    stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == "2026-11"))
+    assert stored.closed and sorted(stored.groups[0]) == sorted(
+        m.id for m in (month.on_time, month.late, month.extended, month.returned))
+    with on("2026-12-01", 8):
+        assert tick().mined == []  # idempotent: nothing changed, nothing mined again
+    reports._mined.clear()  # a fresh process: no cached mining either
+
+    def no_mining(*args, **kwargs):
+        raise AssertionError("a closed month's report mines nothing")
+
+    monkeypatch.setattr(textmining, "words", no_mining)
+    monkeypatch.setattr(textmining, "near_duplicates", no_mining)
+    report = analysis(NOVEMBER)
+    assert [g.size for g in report.groups] == [4] and {"噪音", "施工"} <= {t.word for t in report.hot_topics}
+
+
+def test_the_open_month_mines_only_what_came_in_since_the_last_tick_and_finds_what_a_full_mining_finds(
+        city, monkeypatch):
+    from portal import textmining
+    from portal.queries import reports
+    from portal.services.reminders import tick
+
+    make_month(city)
+    with on("2026-11-20", 7):
+        assert "2026-11" in tick().mined
+    later = assigned(city, "2026-11-21", subject="小区夜间施工噪音扰民",
+                     body="A3区某小区夜间施工噪音扰民，影响居民休息，请相关部门处理。")
+    reports._mined.clear()
+    segmented = []
+    words = textmining.words
+    monkeypatch.setattr(textmining, "words", lambda text: segmented.append(text) or words(text))
+    compared, near_duplicates = [], textmining.near_duplicates
+    monkeypatch.setattr(textmining, "near_duplicates",
+                        lambda s, b, new=None: compared.append(new) or near_duplicates(s, b, new))
+    with on("2026-11-21", 15):
+        report = analysis(NOVEMBER)
+    texts = reports.period_texts(*reports.utc_bounds(NOVEMBER))
+    assert segmented == [later.subject, later.body]  # only the new message was read word by word …
+    assert compared == [{[t.id for t in texts].index(later.id)}]  # … and compared with the others
+    full = reports.mine(texts)  # from nothing
+    incremental = reports.mining(NOVEMBER, texts)
+    assert (incremental.keywords, incremental.groups, incremental.pairs) == (full.keywords, full.groups, full.pairs)
+    assert [g.size for g in report.groups] == [5]

@@ -24,6 +24,18 @@ def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_finds(thresho
     assert set(textmining.similar_pairs(sets, threshold, minimum=2)) == brute_force(sets, threshold, 2)
 
 
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 1.0])
+def test_the_pairs_of_a_few_new_sets_are_exactly_those_a_brute_force_finds_with_them(threshold):
+    """What the open month's report adds to the pairs mined before: nothing missed, nothing extra."""
+    rng = random.Random(11)
+    vocabulary = [f"w{n}" for n in range(40)] + ["噪音", "施工", "停车"]  # some known to the background corpus
+    sets = [set(rng.sample(vocabulary, rng.randint(1, 12))) for _ in range(250)]
+    sets += [set(s) for s in sets[:20]]
+    new = set(rng.sample(range(len(sets)), 15)) | {len(sets) - 1}
+    expected = {pair for pair in brute_force(sets, threshold, 2) if new & set(pair)}
+    assert set(textmining.pairs_with(sets, new, threshold, minimum=2)) == expected
+
+
 def test_words_leave_out_stop_words_masked_places_and_single_characters():
     words = textmining.words("您好，A3区新城小区附近搅拌站噪音扰民的问题")
     assert words == ["新城", "小区", "附近", "搅拌站", "噪音", "扰民"]

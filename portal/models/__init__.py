@@ -18,16 +18,18 @@ from .handling import (
     SignOff,
     SupervisionCase,
 )
-from .messages import Assignment, Attachment, ComplaintTarget, Message, Petitioner, PublicVersion, Reply
+from .messages import Assignment, Attachment, ComplaintTarget, Message, Petitioner, PublicVersion, Reply, UnitMessage
 from .people import UNIT_KINDS, Unit, User
+from .reports import MinedPeriod
 from .search import SearchEntry, SearchTask
 
 __all__ = [
     "ApiKey", "ApiSubmission",
     "UNIT_KINDS", "Assignment", "CensorRule", "Attachment", "CalendarDay", "CalendarYear", "ComplaintTarget", "Event",
     "ExtensionRequest",
-    "FollowUp", "FormDraft", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
+    "FollowUp", "FormDraft", "LeaderInstruction", "Message", "MinedPeriod", "Notification", "OverdueWarning",
+    "Petitioner",
     "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
     "SearchEntry", "SearchTask",
-    "SignOff", "SupervisionCase", "Unit", "User",
+    "SignOff", "SupervisionCase", "Unit", "UnitMessage", "User",
 ]

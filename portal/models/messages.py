@@ -76,6 +76,9 @@ class Message(db.Model):
         back_populates="message", order_by="ComplaintTarget.id", cascade="all, delete-orphan")
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
     addressed_unit = relationship("Unit", foreign_keys=[addressed_unit_id])
+    # What each unit with an assignment on it sees of it in its queues (kept by services/unit_rows.py).
+    unit_rows: Mapped[list["UnitMessage"]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", passive_deletes=True)
     repeat_of = relationship("Message", remote_side=[id], foreign_keys=[repeat_of_id])
     public_version = relationship("PublicVersion", foreign_keys=[public_version_id], post_update=True)
 
@@ -98,6 +101,43 @@ class Message(db.Model):
 
     def lead_assignment(self) -> "Assignment | None":
         return next((a for a in self.active_assignments() if a.is_lead), None)
+
+
+class UnitMessage(db.Model):
+    """A message as one unit's queues see it: one row per unit that has (or had) an assignment on it,
+    whatever its state, carrying the columns the unit's queues filter and sort by. A unit's queues read
+    these rows through their (unit, column) indexes instead of a semi-join over the unit's assignments.
+    Never written but by services/unit_rows.keep_unit_rows (and its repair), in the transaction that
+    changes the message or its assignments; `flask unit-rows --check` compares it with them."""
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    # Copies of Message's columns of the same names.
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    redo_round: Mapped[int] = mapped_column(default=0)
+    lead_unit_id: Mapped[int | None]
+    lead_due_date: Mapped[date | None]
+    tracking_no: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)  # free text never probes for its petitioner
+
+    COPIED = ("received_at", "status", "redo_round", "lead_unit_id", "lead_due_date", "tracking_no", "subject",
+              "channel", "category", "region", "anonymous")
+    __table_args__ = (
+        # Newest first, dates; on PostgreSQL it carries what the unit filter and free text read, so that
+        # counting them reads the index only, not a row per message scattered over the table.
+        Index("ix_unit_message_received", "unit_id", "received_at", "message_id",
+              postgresql_include=["lead_unit_id", "tracking_no", "subject", "anonymous"]),
+        Index("ix_unit_message_due", "unit_id", "lead_due_date", "message_id"),  # by deadline
+        # The status queues and the navigation counts (one pass over the unit's rows, index only).
+        Index("ix_unit_message_status", "unit_id", "status", "lead_due_date", "redo_round", "message_id"),
+    )
+
+    message: Mapped[Message] = relationship(back_populates="unit_rows")
 
 
 class ComplaintTarget(db.Model):

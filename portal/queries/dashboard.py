@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Message, Unit
+from ..models import Unit
 from ..rules.warnings import LEVEL_ORDER
 from . import queues
 from .common import policy
@@ -44,9 +44,11 @@ def _count(user, queue: str, **filters) -> int:
 
 def _by_unit(user) -> list[dict]:
     """Open and overdue messages per lead unit (three queries)."""
+    rows = queues.source(user)
+
     def grouped(queue, **filters):
-        query = _ids(user, queue, **filters).with_only_columns(Message.lead_unit_id, func.count(Message.id))
-        return dict(db.session.execute(query.group_by(Message.lead_unit_id)).all())
+        query = _ids(user, queue, **filters).with_only_columns(rows.lead_unit_id, func.count())
+        return dict(db.session.execute(query.group_by(rows.lead_unit_id)).all())
 
     running, overdue = grouped("all", open_only=True, running=True), grouped("overdue")
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([u for u in running if u]))).all())
@@ -56,8 +58,9 @@ def _by_unit(user) -> list[dict]:
 
 
 def _by_channel(user) -> list[dict]:
-    query = _ids(user, "open").with_only_columns(Message.channel, func.count(Message.id))
-    rows = dict(db.session.execute(query.group_by(Message.channel)).all())
+    source = queues.source(user)
+    query = _ids(user, "open").with_only_columns(source.channel, func.count())
+    rows = dict(db.session.execute(query.group_by(source.channel)).all())
     return [{"code": channel.code, "channel": channel.name, "open": rows.get(channel.code, 0)}
             for channel in policy().channels]
 

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from .. import clock, textmining
 from ..extensions import db
-from ..models import Event, Message, Petitioner, Rating, Unit
+from ..models import Event, Message, MinedPeriod, Petitioner, Rating, Unit
 from ..rules import redaction
 from ..rules.assessment import percent
 from ..rules.periods import Period
@@ -227,22 +227,80 @@ def period_texts(start: datetime, end: datetime) -> list[_Text]:
 
 
 HOT_TOPICS, GROUPS, GROUP_EXAMPLES = 15, 20, 12
-_mined: OrderedDict[str, tuple] = OrderedDict()  # content digest → (keywords, groups); a few months' worth
 
 
-def _mine(texts: list[_Text]) -> tuple[list[textmining.Keyword], list[list[int]]]:
-    """Keywords and groups of similar messages by index, computed once per content of the period:
-    the page and its two files ask for the same month, and segmenting a month takes seconds."""
+@dataclass
+class Mined:
+    """What the report mines from a period's texts, by message id (stored as models.MinedPeriod)."""
+
+    digest: str
+    words: dict[int, str]  # message id → "text hash\tsubject words\tbody words"
+    pairs: list[tuple[int, int]]  # every near-duplicate pair
+    keywords: list[tuple]  # (word, messages, score, [example message ids])
+    groups: list[list[int]]  # the largest groups of near-duplicates
+
+
+def digest_of(texts: list[_Text]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
         digest.update(f"{text.id}\x1f{text.subject}\x1f{text.body}\x1e".encode())
-    key = f"{policy().name}:{digest.hexdigest()}"
+    return digest.hexdigest()
+
+
+def _text_hash(text: _Text) -> str:
+    return hashlib.blake2b(f"{text.subject}\x1f{text.body}".encode(), digest_size=8).hexdigest()
+
+
+def mine(texts: list[_Text], stored: MinedPeriod | None = None, *, digest: str | None = None) -> Mined:
+    """Keywords and groups of similar messages of ``texts``. What ``stored`` holds of the same period
+    is reused: all of it while the texts are the same; else the words of the messages unchanged since
+    and their pairs, so that only the new messages are segmented and compared (with all the others)."""
+    digest = digest or digest_of(texts)
+    if stored is not None and stored.digest == digest:
+        return Mined(digest, {int(k): v for k, v in stored.words.items()}, [tuple(p) for p in stored.pairs],
+                     stored.keywords, stored.groups)
+    known = stored.words if stored is not None else {}
+    words, subjects, bodies, new = {}, [], [], set()
+    for index, text in enumerate(texts):
+        mark = _text_hash(text)
+        kept = known.get(str(text.id)) or known.get(text.id)
+        if kept is not None and kept.startswith(mark + "\t"):
+            _, subject, body = kept.split("\t")
+            subjects.append(subject.split())
+            bodies.append(body.split())
+            words[text.id] = kept
+        else:
+            subjects.append(textmining.words(text.subject))
+            bodies.append(textmining.words(text.body))
+            words[text.id] = f"{mark}\t{' '.join(subjects[-1])}\t{' '.join(bodies[-1])}"
+            new.add(index)
+    ids = [text.id for text in texts]
+    if stored is None or len(new) > max(len(texts) // 10, 20):  # many new: one join of all is quicker
+        pairs = textmining.near_duplicates(subjects, bodies)
+    else:
+        position = {message_id: index for index, message_id in enumerate(ids)}
+        pairs = {(min(position[a], position[b]), max(position[a], position[b])) for a, b in stored.pairs
+                 if position.get(a) is not None and position.get(b) is not None
+                 and position[a] not in new and position[b] not in new}
+        pairs |= textmining.near_duplicates(subjects, bodies, new)
+    keywords = textmining.keywords([s + b for s, b in zip(subjects, bodies, strict=True)], limit=3 * HOT_TOPICS)
+    groups = textmining.groups_of(len(texts), pairs)[:GROUPS]
+    return Mined(digest, words, sorted((ids[a], ids[b]) for a, b in pairs),
+                 [(k.word, k.messages, k.score, [ids[i] for i in k.examples]) for k in keywords],
+                 [[ids[i] for i in group] for group in groups])
+
+
+_mined: OrderedDict[str, Mined] = OrderedDict()  # period and digest → mined; a few periods' worth
+
+
+def mining(period: Period, texts: list[_Text]) -> Mined:
+    """The period's mined texts: from what `flask tick` stored, mining only what came in since; kept
+    per process by the digest of the texts (the page and its two files ask for the same period)."""
+    digest = digest_of(texts)
+    key = f"{period.key}:{digest}"
     if key not in _mined:
-        subjects = [textmining.words(text.subject) for text in texts]
-        bodies = [textmining.words(text.body) for text in texts]
-        whole = [s + b for s, b in zip(subjects, bodies, strict=True)]
-        _mined[key] = (textmining.keywords(whole, limit=3 * HOT_TOPICS),
-                       textmining.similar_groups(subjects, bodies)[:GROUPS])
+        stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == period.key))
+        _mined[key] = mine(texts, stored, digest=digest)
         while len(_mined) > 12:
             _mined.popitem(last=False)
     return _mined[key]
@@ -252,14 +310,17 @@ def _text_mining(period: Period) -> tuple[list[HotTopic], list[SimilarGroup]]:
     """Hot topics and repeated matters. Mining reads the texts as written; what is shown is masked,
     and a keyword that is part of someone's personal data in its messages is left out."""
     texts = period_texts(*utc_bounds(period))
-    keywords, groups = _mine(texts)
-    shown = {i for k in keywords for i in k.examples} | {i for g in groups for i in g[:GROUP_EXAMPLES]}
+    mined = mining(period, texts)
+    position = {text.id: index for index, text in enumerate(texts)}
+    keywords = [(word, messages, [position[i] for i in examples]) for word, messages, _, examples in mined.keywords]
+    groups = [[position[i] for i in group] for group in mined.groups]
+    shown = {i for _, _, examples in keywords for i in examples} | {i for g in groups for i in g[:GROUP_EXAMPLES]}
     masker = _Masker({texts[i].id for i in shown})
     topics = []
-    for keyword in keywords:
-        examples = [texts[i] for i in keyword.examples]
-        if not any(masker.is_personal(keyword.word, text) for text in examples):
-            topics.append(HotTopic(keyword.word, keyword.messages, [masker.example(t) for t in examples]))
+    for word, messages, indexes in keywords:
+        examples = [texts[i] for i in indexes]
+        if not any(masker.is_personal(word, text) for text in examples):
+            topics.append(HotTopic(word, messages, [masker.example(t) for t in examples]))
     similar = [SimilarGroup(len(g), [masker.example(texts[i]) for i in g[:GROUP_EXAMPLES]]) for g in groups]
     return topics[:HOT_TOPICS], similar
 

@@ -11,6 +11,7 @@ from ..queries.common import add_workdays, forget_calendar, load_calendar, polic
 from ..queries.situation import refusal
 from ..rules import DomainError
 from ..rules.workflow import Action, Role, Status, TransitionError, next_status
+from .unit_rows import keep_unit_rows
 
 
 class Forbidden(DomainError):
@@ -48,7 +49,8 @@ def check_version(message: Message, version: int | None) -> None:
 
 
 def move(message: Message, action: Action, *, actor, version: int | None = None, **data) -> Status:
-    """Check and make the move ``action``; write its one event. The caller commits."""
+    """Check and make the move ``action``; write its one event; copy the new status (and whatever the
+    action changed before it) onto the units' rows their queues read. The caller commits."""
     check_version(message, version)
     old = Status(message.status) if message.status else None
     try:
@@ -57,6 +59,7 @@ def move(message: Message, action: Action, *, actor, version: int | None = None,
         raise Forbidden(str(exc)) from None
     message.status = new
     message.updated_at = clock.now()  # bumps the version even for moves that keep the status
+    keep_unit_rows(message)
     record(message, action, actor=actor, old_status=old, new_status=new, **data)
     return new
 

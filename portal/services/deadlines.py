@@ -4,6 +4,7 @@ from datetime import date
 
 from ..models import Assignment
 from .common import add_workdays, load_calendar, policy
+from .unit_rows import keep_unit_rows
 
 
 def start_clocks(assignment: Assignment, category: str, start: date, *, urgent: bool = False) -> None:
@@ -29,11 +30,12 @@ def set_period(assignment: Assignment, clock_start: date, workdays: int) -> None
 def keep_lead_on_message(message) -> None:
     """Copy the lead unit in force and its deadline onto the message, where the queues sort and filter
     by them through an index. Every service that changes a lead assignment calls this (through
-    set_period, or directly when only the assignment's state changes)."""
+    set_period, or directly when only the assignment's state changes); the units' rows follow."""
     lead = message.lead_in_force()
     kept = (lead.unit.id, lead.due_date) if lead is not None else (None, None)
     if (message.lead_unit_id, message.lead_due_date) != kept:
         message.lead_unit_id, message.lead_due_date = kept
+    keep_unit_rows(message)
 
 
 def recompute(assignment: Assignment, category: str) -> None:

@@ -23,6 +23,7 @@ from ..rules.workflow import Status
 from .common import DomainError, add_workdays, policy, record
 from .deadlines import keep_lead_on_message
 from .intake import new_message
+from .unit_rows import keep_unit_rows
 
 # Source column → field. The layouts of ../shared/data/wenzheng-2020 need nothing more.
 COLUMNS = {"留言编号": "number", "编号": "number", "留言用户": "user", "留言人": "user", "留言主题": "subject",
@@ -228,3 +229,4 @@ def _answered(message, unit, text, answered) -> None:
                                  contact_note="在线答复", body=text[:5000], submitted_at=clock.china_to_utc(answered)))
     message.status = Status.CLOSED
     message.answered_at = message.closed_at = clock.china_to_utc(answered)
+    keep_unit_rows(message)

@@ -1,6 +1,7 @@
 """The scheduled run (`flask tick`): reminders before deadlines (R8.1), red/yellow/blue
 warnings with their deductions and hand-over to the inspection office (R8.3), overdue
-supervision cases. Idempotent: warnings are unique per deadline and level, notifications
+supervision cases; then the analysis report's mining of the open and just-closed periods
+(services/reports.py). Idempotent: warnings are unique per deadline and level, notifications
 per dedupe key, so a second run the same day changes nothing."""
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from ..models import Assignment, Message, Notification, OverdueWarning, Supervis
 from ..rules.warnings import levels_reached
 from ..rules.workflow import CLOCK_RUNNING, Role
 from . import limits, locks
+from . import reports as mined_reports
 from .common import SYSTEM, Conflict, commit, policy, record, workdays_between
 from .deadlines import recompute
 
@@ -29,6 +31,7 @@ class TickReport:
     supervision_overdue: int = 0
     recomputed: int = 0
     notifications: int = 0
+    mined: list[str] = field(default_factory=list)  # report periods whose texts were mined and stored
 
 
 def tick(today: date | None = None) -> TickReport:
@@ -37,6 +40,7 @@ def tick(today: date | None = None) -> TickReport:
         if not mine:
             raise Conflict("每日任务正在另一台主机上运行，本次未重复运行。")
         report = _tick(today or clock.today())
+        report.mined = mined_reports.mine_periods(today or clock.today())
     search.apply_pending(timeout=5)  # index tasks left by a killed worker or a busy index
     return report
 

@@ -1,0 +1,51 @@
+"""What the analysis report mines, stored by the scheduled run (`flask tick`): the open month on every
+run (so that a view mines only what came in since), and each month and quarter once more when it has
+closed, so that a closed period's report never mines again. Idempotent: a period whose texts have not
+changed since it was stored is left alone; one run at a time (tick's lock)."""
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..models import MinedPeriod
+from ..queries import reports
+from ..rules.periods import Period
+
+
+def periods_to_mine(today: date) -> list[Period]:
+    """The open month, the month and the quarter before (closed: mined once more, finally)."""
+    month = Period.containing(today)
+    return [month, month.previous(), Period.containing(today, "quarter").previous()]
+
+
+def mine_periods(today: date) -> list[str]:
+    """Store what the report mines from each period of periods_to_mine whose texts changed since it was
+    stored, or that closed since; returns their keys."""
+    done = []
+    for period in periods_to_mine(today):
+        texts = reports.period_texts(*reports.utc_bounds(period))
+        closed = today >= period.end
+        stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == period.key))
+        digest = reports.digest_of(texts)
+        if stored is not None and stored.digest == digest and stored.closed == closed:
+            continue
+        if stored is None and not texts:
+            continue
+        mined = reports.mine(texts, stored, digest=digest)
+        if stored is None:
+            stored = MinedPeriod(period=period.key)
+            db.session.add(stored)
+        stored.digest, stored.closed, stored.mined_at = digest, closed, clock.now()
+        stored.words = {str(k): v for k, v in mined.words.items()}
+        stored.pairs = [list(pair) for pair in mined.pairs]
+        stored.keywords = [list(keyword) for keyword in mined.keywords]
+        stored.groups = mined.groups
+        try:
+            db.session.commit()
+        except IntegrityError:  # stored meanwhile by a run that did not take the lock (SQLite, one host)
+            db.session.rollback()
+            continue
+        done.append(period.key)
+    return done
