@@ -20,6 +20,7 @@ from .handling import (
 from .messages import Assignment, Attachment, ComplaintTarget, Message, Petitioner, PublicVersion, Reply
 from .people import UNIT_KINDS, Unit, User
 from .search import SearchEntry, SearchTask
+from .similarity import SimilarityTerm
 
 __all__ = [
     "ApiKey", "ApiSubmission",
@@ -27,6 +28,6 @@ __all__ = [
     "ExtensionRequest",
     "FollowUp", "LeaderInstruction", "Message", "Notification", "OverdueWarning", "Petitioner",
     "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
-    "SearchEntry", "SearchTask",
+    "SearchEntry", "SearchTask", "SimilarityTerm",
     "SignOff", "SupervisionCase", "Unit", "User",
 ]
