@@ -8,26 +8,27 @@ nothing there reads back as text. `flask repeats reindex` rebuilds it (after a n
 The lookup is exact for every message at or above a threshold t: a message y with J(x, y) >= t shares
 at least ceil(t·|x|) words with x, so it shares one of any |x| - ceil(t·|x|) + 1 words of x; those
 probed are x's rarest (by the report's background document frequencies), whose postings are short.
-The candidates' remaining overlap is then counted from the index by message. For the top k the
-threshold starts high and is lowered only while fewer than k messages reach it: any message found at
-threshold t beats every one not found.
+For the top k the threshold starts high and more postings are read only while fewer than k checked
+messages reach it: any message found at threshold t beats every one not found (see ``nearest``).
 """
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from .extensions import db
 from .models import Message, SimilarityTerm
 from .textmining import background_idf, words
 
 MIN_OVERLAP = 0.2  # below this two messages are not the same matter
-THRESHOLDS = (0.5, 0.35, MIN_OVERLAP)
-BATCH = 200
+STAGES = (0.8, 0.6, 0.45, 0.3, MIN_OVERLAP)  # read the postings of more words only while fewer than k reach it
+BATCH = 50
+BUDGET = (40_000, 300)  # postings read, candidates checked: see ``nearest``
 REPEAT_OF = ("to_assign", "assigned", "return_requested", "signoff", "review", "answered", "visited")
 
 
@@ -82,49 +83,94 @@ class Hit:
     score: float  # Jaccard similarity of the content words
 
 
-def nearest(terms: list[int], *, since: datetime, exclude: int | None = None, limit: int = 5) -> list[Hit]:
-    """The ``limit`` messages received since ``since`` most like ``terms`` (a fingerprint), that a repeat
-    may join: accepted, open or answered, not withdrawn and not a repeat themselves; best first."""
-    found: dict[int, float] = {}
-    for threshold in THRESHOLDS:
-        found = _at_least(terms, threshold, since, exclude)
-        if len(found) >= limit:
+def nearest(terms: list[int], *, since: datetime, exclude: int | None = None, limit: int = 5,
+            budget: tuple[int, int] | None = BUDGET) -> list[Hit]:
+    """The ``limit`` messages received since ``since`` most like ``terms`` (a fingerprint) with a Jaccard
+    similarity of MIN_OVERLAP or more, that a repeat may join: accepted, open or answered, not withdrawn
+    and not a repeat themselves; best first.
+
+    Postings are read rarest word first, in stages: after the stage of threshold t every message with
+    J >= t has been seen. The candidates are checked (joinable, then their exact J from their own
+    entries) in order of the best J they could still reach; the search stops as soon as ``limit``
+    checked messages score t or more and no unchecked one could beat the last of them.
+
+    ``budget`` (postings read, candidates checked) bounds the work for a text like many others in
+    common words only: no further stage is read once the postings read exceed the first, no more
+    candidates are checked past the second. The answer is then exact down to the last stage read
+    and, below it, the best of the candidates checked (bench/repeats_bench.py counts how often that
+    differs from the exact answer). None: always exact."""
+    n, wanted = len(terms), set(terms)
+    if n == 0:
+        return []
+    shared: Counter[int] = Counter()
+    sizes: dict[int, int] = {}
+    exact: dict[int, float] = {}
+    settled: set[int] = set() if exclude is None else {exclude}
+    read, postings, checked = 0, 0, 0
+    most_postings, most_checked = budget or (2**62, 2**62)
+    for threshold in STAGES:
+        if postings > most_postings or checked >= most_checked:
             break
-    ranked = sorted(found.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+        upto = n - math.ceil(threshold * n - 1e-9) + 1
+        for message_id, size in _postings(terms[read:upto], since, n):
+            shared[message_id] += 1
+            sizes[message_id] = size
+            postings += 1
+        read, left = upto, n - upto
+
+        def could_reach(message_id: int, left: int = left) -> float:
+            common = shared[message_id]
+            more = min(left, sizes[message_id] - common)
+            return (common + more) / (n + sizes[message_id] - common - more)
+
+        floor = max(threshold, _kth(exact, limit)) - 1e-9
+        queue = sorted((m for m in shared if m not in settled and could_reach(m) >= floor), key=could_reach,
+                       reverse=True)
+        for start in range(0, len(queue), BATCH):
+            bar = max(threshold, _kth(exact, limit))
+            batch = [m for m in queue[start:start + BATCH] if could_reach(m) >= bar - 1e-9][:most_checked - checked]
+            if not batch:
+                break
+            settled.update(batch)
+            checked += len(batch)
+            for message_id, their in _entries(_joinable_among(batch)).items():
+                common = len(wanted & their)
+                score = common / (n + len(their) - common)
+                if score >= MIN_OVERLAP - 1e-9:
+                    exact[message_id] = score
+        if _kth(exact, limit) >= threshold - 1e-9:
+            break  # every message not yet checked scores below the last of the ``limit`` found
+    ranked = sorted(exact.items(), key=lambda item: (-item[1], -item[0]))[:limit]
     return [Hit(message_id, score) for message_id, score in ranked]
 
 
-def _at_least(terms: list[int], threshold: float, since: datetime, exclude: int | None) -> dict[int, float]:
-    """Every joinable message with J >= threshold, with its J."""
-    n = len(terms)
-    if n == 0:
-        return {}
-    probe, rest = terms[:n - math.ceil(threshold * n) + 1], terms[n - math.ceil(threshold * n) + 1:]
-    T = SimilarityTerm
-    hits = db.session.execute(
-        select(T.message_id, T.size, func.count()).where(
-            T.term.in_(probe), T.received_at >= since,
-            T.size >= math.ceil(threshold * n - 1e-9), T.size <= n / threshold)
-        .group_by(T.message_id, T.size)).all()
-    candidates = []
-    for message_id, size, shared in hits:
-        best = min(shared + len(rest), size)  # the most it could share
-        if message_id != exclude and best / (n + size - best) >= threshold - 1e-9:
-            candidates.append((message_id, size, shared))
-    scores = {}
-    for start in range(0, len(candidates), BATCH):
-        batch = {c[0]: c for c in candidates[start:start + BATCH]}
-        joinable = set(db.session.scalars(select(Message.id).where(Message.id.in_(batch), *_joinable())))
-        more = dict(db.session.execute(
-            select(T.message_id, func.count()).where(T.message_id.in_(joinable), T.term.in_(rest))
-            .group_by(T.message_id)).all()) if rest and joinable else {}
-        for message_id in joinable:
-            _, size, shared = batch[message_id]
-            common = shared + more.get(message_id, 0)
-            score = common / (n + size - common)
-            if score >= threshold - 1e-9:
-                scores[message_id] = score
-    return scores
+def _kth(scores: dict[int, float], k: int) -> float:
+    return sorted(scores.values(), reverse=True)[k - 1] if len(scores) >= k else 0.0
+
+
+def _postings(terms: list[int], since: datetime, n: int) -> list[tuple[int, int]]:
+    """(message, its size) for each entry of ``terms`` received since ``since``, of a size that can reach
+    MIN_OVERLAP with n words. Plain SQL: tens of thousands of rows come back, read without row objects.
+    The terms are integers and the date is formatted here, so both are written into the statement."""
+    if not terms:
+        return []
+    low, high = math.ceil(MIN_OVERLAP * n - 1e-9), math.floor(n / MIN_OVERLAP)
+    sql = (f"SELECT message_id, size FROM similarity_term WHERE term IN ({','.join(str(int(t)) for t in terms)}) "
+           f"AND received_at >= '{since:%Y-%m-%d %H:%M:%S}' AND size BETWEEN {low} AND {high}")
+    return db.session.connection().exec_driver_sql(sql).all()
+
+
+def _joinable_among(ids: list[int]) -> list[int]:
+    return list(db.session.scalars(select(Message.id).where(Message.id.in_(ids), *_joinable())))
+
+
+def _entries(ids: list[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    if ids:
+        sql = f"SELECT message_id, term FROM similarity_term WHERE message_id IN ({','.join(str(int(i)) for i in ids)})"
+        for message_id, term in db.session.connection().exec_driver_sql(sql):
+            found[message_id].add(term)
+    return found
 
 
 def _joinable() -> Iterable:
