@@ -18,7 +18,7 @@ from .services.common import load_calendar
 
 def register_commands(app: Flask) -> None:
     for command in (seed_demo, tick, send_notifications, create_user, calendar, reindex, rotate_data_key, import_xlsx,
-                    api_key, routing, unit_rows):
+                    api_key, routing, unit_rows, repeats):
         app.cli.add_command(command)
 
 
@@ -406,3 +406,16 @@ def routing_evaluate(train_files: tuple[Path, ...], test_files: tuple[Path, ...]
     for topic, precision, recall, f1, support in result.rows:
         click.echo(f"{topic:<10}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}{support:>6}")
     click.echo(f"macro-F1 {result.macro_f1:.3f}")
+
+
+@click.group("repeats")
+def repeats():
+    """The index behind the repeat hints at intake (portal/similarity.py)."""
+
+
+@repeats.command("reindex")
+def repeats_reindex():
+    """Rebuild the repeat hints' index from every message (after the migration or a new SECRET_KEY)."""
+    from . import similarity
+
+    click.echo(f"已重建重复件提示索引：{similarity.reindex_all()} 件留言。")

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import SupervisionCase, Unit, User
 from ..queries import repeats
 from ..queries.common import policy
+from ..queries.confidential import for_viewer
 from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
 from ..rules.policy import TRANSFER_CLOCKS
@@ -109,9 +110,11 @@ def unit_choices():
 
 def _repeat_form(message, user) -> Form:
     return Form(A.MARK_REPEAT, "并为重复件", (
-        Field("candidate", "同类诉求候选", "select", required=False, choices=(("", "请选择"), *(
-            (m.tracking_no, f"{m.tracking_no} {m.subject[:30]}（{staff_label(m.status)}）")
-            for m in repeats.candidates(message)))),
+        Field("candidate", "近90天已受理的相似留言（点击即并件）", "pick", required=False, choices=tuple(
+            (h.message.tracking_no, f"{h.message.tracking_no} {for_viewer(user, h.message, h.message.subject)[:30]}"
+             f"（{staff_label(h.message.status)}，相似度 {round(h.score * 100)}%）", f"并入 {h.message.tracking_no}")
+            for h in repeats.hints(message.subject, message.body, at=message.received_at, exclude=message.id)),
+            help="近90天没有相似的已受理留言。"),
         Field("original_no", "或填写原件留言编号", required=False)), button="确认并件",
         notes=("并件后本留言不再单独办理，原件答复时一并通知本留言的诉求人，原件公开页显示同类诉求件数。",))
 

@@ -65,7 +65,7 @@ class ActionForm(FlaskForm):
         csrf = False  # CSRFProtect already guards every POST of the back office
 
 
-CHOSEN_KINDS = ("select", "choices", "unit", "units", "file")
+CHOSEN_KINDS = ("select", "pick", "choices", "unit", "units", "file")
 
 
 def _presence(spec) -> list:
@@ -82,7 +82,7 @@ def _field(spec, units):
         return ChineseDateField(spec.label, validators=checks)
     if spec.kind == "int":
         return ChineseIntegerField(spec.label, validators=checks)
-    if spec.kind == "select":
+    if spec.kind in ("select", "pick"):
         return ChoiceField(spec.label, choices=_choices(spec.choices), validators=checks, validate_choice=False)
     if spec.kind == "choices":
         return ChoicesField(spec.label, choices=_choices(spec.choices), validators=[Optional()], coerce=_optional_int,
@@ -100,7 +100,7 @@ def _field(spec, units):
 
 
 def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(str(value), text) for value, text in pairs]
+    return [SelectChoice(str(value), text) for value, text, *_ in pairs]
 
 
 def _optional_int(value):
@@ -141,6 +141,7 @@ class CallForm(ActionForm):
     publish = StringField("是否同意公开")
     addressee = StringField("留言对象")
     anonymous = StringField("是否匿名")
+    repeat_of = StringField("并为重复件")  # a hint's tracking number: the call is merged into it at once
     answer = TextAreaField("即时答复", validators=[
         Optional(), Length(max=TEXTAREA_MAX, message=f"即时答复最多{TEXTAREA_MAX}个字")])
 
@@ -148,6 +149,6 @@ class CallForm(ActionForm):
         """The service's keyword arguments."""
         text = {name: (self[name].data or "") for name in (
             "channel", "category", "subject", "body", "name", "phone", "email", "address", "topic", "region",
-            "addressee")}
+            "addressee", "repeat_of")}
         return {**text, "call_time": self.call_time.data, "publish_consent": self.publish.data == "yes",
                 "anonymous": self.anonymous.data == "yes"}

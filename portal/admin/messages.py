@@ -9,11 +9,13 @@ from .. import clock
 from ..extensions import db
 from ..models import Attachment, Event, Message, ReplyTemplate
 from ..queries import knowledge as knowledge_base
+from ..queries import repeats
 from ..queries.banner import banner
 from ..queries.common import policy
 from ..queries.drafts import drafts_of
 from ..queries.queues import visible
 from ..queries.situation import refusal
+from ..routing.suggest import suggest
 from ..rules.permissions import may_open, may_reveal
 from ..rules.workflow import Action
 from ..services import DomainError, Forbidden, abandon, confidentiality, drafts, intake
@@ -110,14 +112,33 @@ def new_call():
             raise DomainError(next(iter(form.errors.values()))[0])
         if answer and form.category.data not in policy().answer_on_call_categories:
             raise DomainError("只有咨询类来电可以即时答复，其他事项请清空即时答复后登记，受理后交办。")
+        if answer and form.repeat_of.data:
+            raise DomainError("重复件随原件一并办理，不能即时答复：请清空即时答复，或不并件登记。")
         message, code = intake.record_call(actor=current_user, **form.call())
         if answer:
             intake.answer_on_call(message, actor=current_user, text=answer)
     except DomainError as exc:
+        abandon()
         return render_template("admin/new_call.html", values=request.form, error=str(exc)), exc.status_code
-    done = "已即时办结并登记" if answer else "已登记"
+    done = ("已即时办结并登记" if answer else
+            f"已登记并并入{message.repeat_of.tracking_no}一并办理" if message.repeat_of else "已登记")
     flash(f"{done}，留言编号 {message.tracking_no}，查询码 {code}（请告知来电人，查询码只显示这一次）。")
     return redirect(url_for("admin.message", message_id=message.id))
+
+
+@bp.post("/calls/hints")
+def call_hints():
+    """As the operator types a call (htmx, debounced): the routing suggestion and the five most similar
+    accepted messages of the last 90 days, each one click from saving the call as its repeat. Posted,
+    not a GET: the typed text may name people and must not reach an access log."""
+    if not may_open(current_user, "new_call"):
+        abort(403)
+    subject, body = request.form.get("subject", "")[:200], request.form.get("body", "")[:5000]
+    if not (subject.strip() or body.strip()):
+        return render_template("admin/_repeat_hints.html", hints=[], suggestion=None, searched=False)
+    typed = Message(subject=subject, body=body, region=request.form.get("region", "")[:100])
+    return render_template("admin/_repeat_hints.html", hints=repeats.hints(subject, body), suggestion=suggest(typed),
+                           searched=True)
 
 
 @bp.get("/knowledge")

@@ -22,6 +22,7 @@ from .messages import Assignment, Attachment, ComplaintTarget, Message, Petition
 from .people import UNIT_KINDS, Unit, User
 from .reports import MinedPeriod
 from .search import SearchEntry, SearchTask
+from .similarity import SimilarityTerm
 
 __all__ = [
     "ApiKey", "ApiSubmission",
@@ -30,6 +31,6 @@ __all__ = [
     "FollowUp", "FormDraft", "LeaderInstruction", "Message", "MinedPeriod", "Notification", "OverdueWarning",
     "Petitioner",
     "PublicVersion", "RateLimitCounter", "Rating", "RedoRound", "Reply", "ReplyTemplate", "ReturnRequest", "Review",
-    "SearchEntry", "SearchTask",
+    "SearchEntry", "SearchTask", "SimilarityTerm",
     "SignOff", "SupervisionCase", "Unit", "UnitMessage", "User",
 ]

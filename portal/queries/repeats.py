@@ -1,28 +1,40 @@
-"""Candidates for a repeat (重复件, R12.4): recent accepted messages that share the most words with
-this one. Read-only; the office decides."""
-from datetime import timedelta
+"""Candidates for a repeat (重复件, R12.4): the accepted messages of the last 90 days, open or answered,
+most like this one — looked up in the similarity index (portal/similarity.py). Read-only; the office
+decides."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from .. import clock, similarity
 from ..extensions import db
 from ..models import Message
-from ..textmining import jaccard, words
 
 RECENT_DAYS = 90
-SCAN_LIMIT = 2000  # the newest messages of the category: a repeat follows its original within weeks
-MIN_OVERLAP = 0.2
+
+
+@dataclass(frozen=True)
+class Hint:
+    message: Message
+    score: float  # Jaccard similarity of the content words, 0–1
 
 
 def candidates(message: Message, limit: int = 5) -> list[Message]:
-    since = message.received_at - timedelta(days=RECENT_DAYS)
-    recent = db.session.scalars(
-        select(Message).where(Message.id != message.id, Message.category == message.category,
-                              Message.repeat_of_id.is_(None), Message.withdrawn_at.is_(None),
-                              Message.status.not_in(["received", "rejected"]), Message.received_at >= since)
-        .order_by(Message.received_at.desc()).limit(SCAN_LIMIT))
-    mine = set(words(f"{message.subject} {message.body}"))
-    scored = [(jaccard(mine, set(words(f"{m.subject} {m.body}"))), m) for m in recent]
-    return [m for score, m in sorted(scored, key=lambda pair: -pair[0]) if score >= MIN_OVERLAP][:limit]
+    return [hint.message for hint in hints(message.subject, message.body, at=message.received_at,
+                                           exclude=message.id, limit=limit)]
+
+
+def hints(subject: str, body: str, *, at: datetime | None = None, exclude: int | None = None,
+          limit: int = 5) -> list[Hint]:
+    """The messages a text received ``at`` (now by default) may repeat, most similar first."""
+    since = (at or clock.now()) - timedelta(days=RECENT_DAYS)
+    found = similarity.nearest(similarity.fingerprint(subject or "", body or ""), since=since, exclude=exclude,
+                               limit=limit)
+    if not found:
+        return []
+    ids = [h.message_id for h in found]
+    messages = {m.id: m for m in db.session.scalars(select(Message).where(Message.id.in_(ids)))}
+    return [Hint(messages[h.message_id], h.score) for h in found if h.message_id in messages]
 
 
 def repeat_count(message_id: int) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, similarity
 from ..extensions import db
 from ..models import Assignment, Message, Reply, Unit
 from ..rules.text import clean
@@ -206,6 +206,7 @@ def _import_one(row, *, source, channel, actor, units, seen, report, dry_run, pu
     message.source_ref, message.received_at = ref, clock.china_to_utc(received)
     message.status = Status.RECEIVED
     db.session.add(message)
+    similarity.index_message(message)
     if reply_text:
         _answered(message, unit, reply_text, answered)
         report.answered += 1

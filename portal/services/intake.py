@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import clock
+from .. import clock, similarity
 from ..extensions import db
 from ..models import ComplaintTarget, Message, Petitioner, Unit
 from ..rules.states import AssignmentState
@@ -74,6 +74,7 @@ def submit_message(*, category: str, subject: str, body: str, name: str, phone: 
     for attachment in stored:  # no unit: the citizen's own, seen by those who may see the petitioner
         attachment.message_id, attachment.purpose = message.id, "citizen_original"
         db.session.add(attachment)
+    similarity.index_message(message)
     commit()
     return message, code
 
@@ -81,9 +82,11 @@ def submit_message(*, category: str, subject: str, body: str, name: str, phone: 
 def record_call(*, actor, channel: str, call_time: datetime, category: str, subject: str, body: str,
                 name: str, phone: str, email: str = "", address: str = "", topic: str = "",
                 region: str = "", publish_consent: bool = False, addressee: str = "",
-                anonymous: bool = False) -> tuple[Message, str]:
+                anonymous: bool = False, repeat_of: str = "") -> tuple[Message, str]:
     """An operator enters a hotline call or a channel's item (R1.3). ``call_time`` is China time;
-    ``addressee`` is the leader a board's message was written to (人民网: governor or mayor)."""
+    ``addressee`` is the leader a board's message was written to (人民网: governor or mayor).
+    ``repeat_of`` (a tracking number, picked from the repeat hints): the call is the same matter as
+    that message and is merged into it at once (R12.4), in the same transaction."""
     board = policy().channel(channel)
     level = board.level_for(addressee or None)
     fields = _clean(category=category, subject=subject, body=body, name=name, phone=phone, email=email,
@@ -96,6 +99,10 @@ def record_call(*, actor, channel: str, call_time: datetime, category: str, subj
     message.operator_id = actor.id
     move(message, Action.RECORD_CALL, actor=actor, channel=channel, tracking_no=message.tracking_no)
     db.session.add(message)
+    similarity.index_message(message)
+    if repeat_of:
+        flush()  # the rule book reads the message as stored
+        _merge_repeat(message, actor=actor, original_no=repeat_of)
     commit()
     return message, code
 
@@ -288,6 +295,12 @@ def mark_repeat(message: Message, *, actor, original_no: str, version: int | Non
     """R12.4: the office finds ``message`` repeats another one, open or answered: it is closed here and
     handled once, with the original; its petitioner is told now and gets the original's answer."""
     check_version(message, version)
+    original = _merge_repeat(message, actor=actor, original_no=original_no)
+    commit()
+    return original
+
+
+def _merge_repeat(message: Message, *, actor, original_no: str) -> Message:
     require(actor, Action.MARK_REPEAT, message)
     original = db.session.scalar(select(Message).where(Message.tracking_no == (original_no or "").strip()))
     if original is None:
@@ -301,7 +314,6 @@ def mark_repeat(message: Message, *, actor, original_no: str, version: int | Non
     notify_petitioner(message, f"repeat:{message.id}",
                       f"您的留言（{message.tracking_no}）与已受理的同类诉求为同一事项，已并入一并办理"
                       + ("，答复已可凭查询码查看。" if answered else "，答复后将通知您。"))
-    commit()
     return original
 
 
