@@ -56,6 +56,20 @@ def test_a_quoted_phrase_finds_exactly_the_texts_containing_it(indexed, phrase):
     assert found(f'"{phrase}"') == truth
 
 
+def test_phrases_cut_anywhere_across_words_are_exact(indexed):
+    """Like the benchmark's phrases: 3 to 6 汉字 cut from a text wherever (PostgreSQL looks them up as
+    pairs of characters, Whoosh as words): found exactly in the texts holding them in a row."""
+    texts = sorted(indexed.items())
+    for n in range(0, 40 * 7, 7):
+        text = texts[n % len(texts)][1]
+        runs = [run for run in search.HAN.findall(text) if len(run) >= 6]
+        if not runs:
+            continue
+        run = runs[n % len(runs)]
+        phrase = run[n % (len(run) - 5):][:3 + n % 4]
+        assert found(f'"{phrase}"') == {i for i, t in indexed.items() if phrase in t}, phrase
+
+
 def test_a_phrase_split_by_punctuation_is_not_the_phrase(indexed):
     assert found('"扰民噪音"') == {i for i, text in indexed.items() if "扰民噪音" in text}
 
