@@ -102,6 +102,20 @@ def test_results_are_ranked_paginated_and_counted(indexed):
     assert first.hits[0].score >= first.hits[-1].score and first.pages == -(-first.total // 5)
 
 
+def test_past_the_cap_the_count_says_more_than_and_pages_stop_there(corpus_index, indexed, monkeypatch):
+    """A common word is counted up to COUNT_CAP (1,000; 3 here): "超过 3 条", and only those pages."""
+    from portal.search import documents, postgres_backend, whoosh_backend
+
+    for module in (documents, postgres_backend, whoosh_backend):
+        monkeypatch.setattr(module, "COUNT_CAP", 3)
+    first, second = search.search("物业", per_page=2), search.search("物业", page=2, per_page=2)
+    assert first.more and first.total_text == "超过 3" and first.pages == 2
+    assert len(first.hits) == 2 and len(second.hits) == 1 and not search.search("物业", page=3, per_page=2).hits
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    page = corpus_index.test_client().get("/search?q=物业").get_data(as_text=True)
+    assert "找到超过 3 条结果，列出最新的 3 条" in page
+
+
 def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):
     results = search.search("物业 火星基地")
     assert results.total == 0

@@ -74,6 +74,10 @@ class Results:
         return self.total > COUNT_CAP
 
     @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
     def total_text(self) -> str:
         return count_text(self.total)
 

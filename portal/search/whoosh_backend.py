@@ -5,6 +5,7 @@ Only the public projection reaches the index: the reviewed public subject, body 
 replying unit, category, topic, channel and dates — never the petitioner.
 """
 import threading
+from itertools import islice
 from pathlib import Path
 
 from flask import current_app
@@ -13,11 +14,10 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, DateRange, Every, Or, Term
 from whoosh.query.spans import SpanNear2
-from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 from whoosh.writing import CLEAR
 
-from .analyzer import highlight, index_tokens, parse, query_words, suggestion_words
-from .documents import Document, Filters, Hit, Results
+from .analyzer import highlight, index_tokens, pairs, parse, phrase_pairs, query_words, suggestion_words
+from .documents import COUNT_CAP, Document, Filters, Hit, Results
 
 
 class ChineseTokenizer(Tokenizer):
@@ -26,8 +26,13 @@ class ChineseTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pairs = index_tokens(value) if mode == "index" else query_words(value)
-        for text, offset in pairs:
+        if mode == "index":
+            tokens = index_tokens(value)
+            known = set(tokens)
+            tokens += [pair for pair in pairs(value) if pair not in known]  # for phrases (phrase_pairs)
+        else:
+            tokens = query_words(value)
+        for text, offset in tokens:
             token.text = token.original = text
             token.boost, token.stopped = 1.0, False
             if positions:
@@ -156,12 +161,10 @@ def dump() -> str:
 
 # --- queries -----------------------------------------------------------------------------------
 
-# A total order, so that pages never overlap: score, then newest first, then the message number.
-ORDER = MultiFacet([ScoreFacet(), FieldFacet("published", reverse=True), FieldFacet("number", reverse=True)])
-
-
 def exact_phrase(words: list[tuple[str, int]]):
-    """The words in a row, each exactly as many characters after the previous one as in the phrase."""
+    """The words in a row, each exactly as many characters after the previous one as in the phrase
+    (a phrase of 汉字 as its pairs of characters, far fewer candidates to check)."""
+    words = phrase_pairs(words)
     query = Term("content", words[0][0])
     for (_, before), (word, offset) in zip(words, words[1:], strict=False):
         query = SpanNear2([query, Term("content", word)], slop=offset - before, mindist=offset - before)
@@ -176,8 +179,41 @@ def _filter_query(filters: Filters):
     return And(parts) if parts else None
 
 
+RANKED = 100  # as in PostgreSQL: of more matches, the newest RANKED are ranked, the rest newest first
+
+
+def _date_keys(searcher) -> list:
+    """(published, number) of every document by document number, read once per searcher."""
+    cached = getattr(_local, "date_keys", None)
+    if cached is not None and cached[0] is searcher:
+        return cached[1]
+    reader = searcher.reader()
+    published, number = reader.column_reader("published"), reader.column_reader("number")
+    keys = [(published[d], number[d]) for d in range(reader.doc_count_all())]
+    _local.date_keys = (searcher, keys)
+    return keys
+
+
+def _scores(searcher, query, docnums: list[int]) -> dict[int, float]:
+    """The relevance of these documents only: each leaf's matcher skips straight to them."""
+    scores, context, wanted = {}, searcher.context(), sorted(docnums)
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, context)
+        for docnum in wanted:
+            local = docnum - offset
+            if local < 0 or not matcher.is_active():
+                continue
+            if matcher.id() < local:
+                matcher.skip_to(local)
+            if matcher.is_active() and matcher.id() == local:
+                scores[docnum] = matcher.score()
+    return scores
+
+
 def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[int] = frozenset()) -> Results:
-    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy)."""
+    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy).
+    The order is PostgreSQL's: the newest RANKED matches by relevance, then the others newest first;
+    past COUNT_CAP matches the count reads "超过 1,000"."""
     phrases, words, highlights = parse(text)
     parts = [exact_phrase(phrase) for phrase in phrases] + [Term("content", word) for word in words]
     query = And(parts) if parts else Every()
@@ -185,24 +221,38 @@ def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[in
     searcher = _searcher()
     filter_query = _filter_query(filters)
     mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
-    page_hits = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=filter_query, mask=mask,
-                                     sortedby=ORDER)
-    results.total = page_hits.total
-    for hit in page_hits:
+    allowed = set(searcher.docs_for_query(filter_query)) if filter_query else None
+    masked = set(searcher.docs_for_query(mask)) if mask else set()
+    matches = [d for d in searcher.docs_for_query(query)
+               if (allowed is None or d in allowed) and d not in masked]
+    results.total = min(len(matches), COUNT_CAP + 1)
+    keys = _date_keys(searcher) if matches else []
+    by_date = sorted(matches, key=keys.__getitem__, reverse=True)[:COUNT_CAP]
+    start = (max(page, 1) - 1) * per_page
+    newest, scores = by_date[:RANKED], {}
+    if start < RANKED and parts:
+        scores = _scores(searcher, query, newest)
+        position = {docnum: n for n, docnum in enumerate(newest)}
+        newest.sort(key=lambda docnum: (-scores.get(docnum, 0.0), position[docnum]))
+    for docnum in (newest + by_date[RANKED:])[start:start + per_page]:
+        hit = searcher.stored_fields(docnum)
         results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
                                 snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
                                 unit=hit["unit"], category=hit["category"], published=hit["published"],
-                                score=-hit.score[0]))  # with sortedby, the score is the sort key
+                                score=scores.get(docnum, 0.0)))
     if not results.total and text.strip():
         results.suggestions = _suggestions(searcher, highlights, filter_query, mask)
     return results
 
 
 def _suggestions(searcher, highlights, filter_query, mask) -> list[tuple[str, int]]:
-    """For an empty result: each word alone, with how many messages it finds."""
+    """For an empty result: each word alone, with how many messages it finds (up to COUNT_CAP + 1)."""
+    allowed = set(searcher.docs_for_query(filter_query)) if filter_query else None
+    masked = set(searcher.docs_for_query(mask)) if mask else set()
     found = []
     for word in suggestion_words(highlights):
-        count = len(searcher.search(Term("content", word), limit=None, filter=filter_query, mask=mask))
-        if count:
+        matches = (d for d in searcher.docs_for_query(Term("content", word))
+                   if (allowed is None or d in allowed) and d not in masked)
+        if count := sum(1 for _ in islice(matches, COUNT_CAP + 1)):
             found.append((word, count))
     return sorted(found, key=lambda item: -item[1])[:5]
