@@ -118,6 +118,7 @@ def main(n: int, url: str, engines: set[str], scale: int = 0) -> None:
     apps, rates = {}, {}
     if "whoosh" in engines:
         apps["Whoosh"] = whoosh_app(folder)
+        print(f"Whoosh index in {folder} (for bench/whoosh_levers.py)")
     if "postgres" in engines:
         apps["PostgreSQL"] = postgres_app(url)
     for name, app in apps.items():
