@@ -5,8 +5,9 @@ the search as it is now (pairs of characters, count capped at 1,000).
     .venv/bin/python bench/whoosh_levers.py INDEX_FOLDER N [pairs]
 
 INDEX_FOLDER: a Whoosh index of the N bench documents, as `search_bench.py N --engines whoosh` leaves
-it (it prints the folder).
+it (it prints the folder); the FTS5 baseline it left there (fts.db) is timed in the same run.
 """
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from whoosh.query.spans import SpanNear2  # noqa: E402
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet  # noqa: E402
 
 from bench.corpus import documents  # noqa: E402
-from bench.search_bench import p, queries, whoosh_app  # noqa: E402
+from bench.search_bench import fts_query, p, queries, timed, whoosh_app  # noqa: E402
 from portal import search  # noqa: E402
 from portal.search import whoosh_backend as new  # noqa: E402
 from portal.search.analyzer import highlight, parse  # noqa: E402
@@ -62,8 +63,12 @@ with app.app_context():
             started = time.perf_counter()
             fn(q)
             out.append((time.perf_counter() - started) * 1000)
-    print(f"{'kind':<8} {'before p50':>9} {'p95':>7} {'now p50':>11} {'p95':>7}")
+    fts = sqlite3.connect(Path(sys.argv[1]) / "fts.db")
+    t_fts = timed(lambda q: fts.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+                                        (fts_query(*q),)).fetchall(), chosen)
+    print(f"{'kind':<8} {'before p50':>9} {'p95':>7} {'now p50':>11} {'p95':>7} {'FTS5 p50':>9} {'p95':>7}")
     for kind in ("two", "long", "pair", "phrase", "all"):
         idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
         print(f"{kind:<8} {p([t_old[i] for i in idx], 50):>9.1f} {p([t_old[i] for i in idx], 95):>7.1f} "
-              f"{p([t_new[i] for i in idx], 50):>11.1f} {p([t_new[i] for i in idx], 95):>7.1f}")
+              f"{p([t_new[i] for i in idx], 50):>11.1f} {p([t_new[i] for i in idx], 95):>7.1f} "
+              f"{p([t_fts[i] for i in idx], 50):>9.1f} {p([t_fts[i] for i in idx], 95):>7.1f}")
