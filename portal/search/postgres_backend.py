@@ -4,8 +4,10 @@ web host sees the same results and a publication commits together with its entry
 The analyzer runs in Python (the same tokens as Whoosh) and its output is stored as a `tsvector`
 literal — no PostgreSQL parser or dictionary touches it, which is what the `simple` configuration
 would do at best. Each token's position is its character offset + 1, so a quoted phrase becomes
-`'噪音' <2> '扰民'`: each word exactly as many characters after the previous one as in the phrase.
-A GIN index serves `@@`; ts_rank orders, then the newest, then the number (a total order).
+`'噪音' <2> '扰民'`: each word exactly as many characters after the previous one as in the phrase; a
+phrase of 汉字 only is looked up by its pairs of characters, `'噪音' <1> '音扰' <1> '扰民'` (the
+tsvector holds every pair). A GIN index serves `@@`. A search counts up to COUNT_CAP matches and ranks
+(ts_rank) the newest RANKED of them, then the rest newest first: one total order.
 
 PostgreSQL keeps positions up to 16,383 and 256 positions per lexeme: beyond that (texts of more
 than 16,000 characters) a phrase can be missed in the far end of a text; a word never is.
