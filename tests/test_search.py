@@ -166,3 +166,26 @@ def test_the_postgresql_tokens_are_the_whoosh_tokens(corpus):
         for token, offset in search.index_tokens(doc.content):
             grouped.setdefault(token, []).append(offset)
         assert search.analyzer.token_positions(doc.content) == {t: sorted(o) for t, o in grouped.items()}
+
+
+def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_rebuilt(app, tmp_path, monkeypatch):
+    from whoosh import index as whoosh_index
+
+    from portal.search import whoosh_backend
+
+    before = dict(app.config)
+    app.config.update(SEARCH_INDEX_DIR=str(tmp_path), SEARCH_BACKEND="whoosh")
+    try:
+        doc = search.Document(id=1, subject="留言", body="楼下噪音扰民", reply="", unit="u", category="c", topic="t",
+                              channel="w", published=datetime(2026, 1, 1), answered=None)
+        old = whoosh_backend.schema()
+        old.remove("pairs")
+        whoosh_index.create_in(tmp_path, old)
+        with monkeypatch.context() as patched:
+            patched.setattr(whoosh_backend, "pairs", lambda text: [])  # as the tokenizer was
+            search.write([doc])
+        assert found('"噪音扰民"') == {1} and found('"音扰"') == {1}
+        search.rebuild([doc])
+        assert "pairs" in whoosh_backend.open_index().schema and found('"噪音扰民"') == {1}
+    finally:
+        app.config.update(SEARCH_INDEX_DIR=before["SEARCH_INDEX_DIR"], SEARCH_BACKEND=before.get("SEARCH_BACKEND", ""))

@@ -49,7 +49,7 @@ def schema() -> Schema:
                   subject=STORED, body=STORED, reply=STORED,
                   unit=ID(stored=True), category=ID(stored=True), topic=ID(stored=True),
                   channel=ID(stored=True), published=DATETIME(stored=True, sortable=True),
-                  answered=DATETIME(stored=True))
+                  answered=DATETIME(stored=True), pairs=STORED)  # `pairs`: the index holds pairs of 汉字
 
 
 # --- the index on disk: one writer at a time, a searcher per thread -------------------------------
@@ -128,6 +128,8 @@ def rebuild(documents, progress=lambda n: None) -> int:
     The old segments are dropped at commit (CLEAR), so the index generation moves on and every
     worker's searcher sees the change; searches keep working on the old index meanwhile."""
     writer = open_index().writer(timeout=30, limitmb=256)
+    if "pairs" not in writer.schema:  # written before the pairs of 汉字: every document gets them now
+        writer.add_field("pairs", STORED)
     count = 0
     try:
         for count, doc in enumerate(documents, start=1):
@@ -162,10 +164,12 @@ def dump() -> str:
 
 # --- queries -----------------------------------------------------------------------------------
 
-def exact_phrase(words: list[tuple[str, int]]):
+def exact_phrase(words: list[tuple[str, int]], pairs: bool = True):
     """The words in a row, each exactly as many characters after the previous one as in the phrase
-    (a phrase of 汉字 as its pairs of characters, far fewer candidates to check)."""
-    words = phrase_pairs(words)
+    (a phrase of 汉字 as its pairs of characters, far fewer candidates to check, when the index holds
+    them: an index written before them has no `pairs` field until `flask reindex`)."""
+    if pairs:
+        words = phrase_pairs(words)
     query = Term("content", words[0][0])
     for (_, before), (word, offset) in zip(words, words[1:], strict=False):
         query = SpanNear2([query, Term("content", word)], slop=offset - before, mindist=offset - before)
@@ -190,10 +194,11 @@ def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[in
     measured faster than collecting the matches by date); the count and the pages stop at COUNT_CAP
     as there ("超过 1,000 条")."""
     phrases, words, highlights = parse(text)
-    parts = [exact_phrase(phrase) for phrase in phrases] + [Term("content", word) for word in words]
+    searcher = _searcher()
+    parts = ([exact_phrase(phrase, "pairs" in searcher.schema) for phrase in phrases]
+             + [Term("content", word) for word in words])
     query = And(parts) if parts else Every()
     results = Results(query=text, total=0, page=page, per_page=per_page)
-    searcher = _searcher()
     filter_query = _filter_query(filters)
     mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
     page_hits = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=filter_query, mask=mask,
