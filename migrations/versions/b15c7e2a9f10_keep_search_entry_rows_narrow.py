@@ -3,7 +3,7 @@
 A search counts matches and orders them by date from the table's rows; with the texts inline those
 rows are 1.3 KB (134 MB for 100,000 entries), out of line ~100 bytes (17 MB). Quoted phrases of 汉字 are
 now looked up by their pairs of characters, so every entry's tsvector is rebuilt here from its own
-texts (about a minute per 100,000 entries), which also moves it out of line.
+texts (a few minutes per 100,000 entries: the analyzer runs in Python), which also moves it out of line.
 
 Revision ID: b15c7e2a9f10
 Revises: a15c3e7d9b02
