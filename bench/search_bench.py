@@ -2,9 +2,12 @@
 baseline over the same segmented text, on the same documents and the same 200+ distinct queries, in one run.
 
     .venv/bin/python bench/search_bench.py [N=100000] [--database postgresql+psycopg://…/wenzheng_bench]
-                                           [--engines whoosh,postgres]
+                                           [--engines whoosh,postgres] [--scale 1000000]
 
 Prints indexing rate, and p50/p95 query time per engine and query kind; the ratio is the figure.
+With --scale M, PostgreSQL is then grown to M entries by copying the N in SQL (new numbers, each copy
+two years later than the one before: the same texts, so every query finds M/N times as many) and
+the same queries are timed again.
 """
 import argparse
 import os
@@ -108,13 +111,14 @@ def search_times(app, chosen):
         return timed(lambda q: search.search(q[1] if q[0] != "phrase" else f'"{q[1]}"', per_page=10), chosen)
 
 
-def main(n: int, url: str, engines: set[str]) -> None:
+def main(n: int, url: str, engines: set[str], scale: int = 0) -> None:
     folder = tempfile.mkdtemp()
     docs = list(documents(n))
     print(f"{n} documents, {sum(len(d.body) + len(d.reply) for d in docs) / n:.0f} characters each on average")
     apps, rates = {}, {}
     if "whoosh" in engines:
         apps["Whoosh"] = whoosh_app(folder)
+        print(f"Whoosh index in {folder} (for bench/whoosh_levers.py)")
     if "postgres" in engines:
         apps["PostgreSQL"] = postgres_app(url)
     for name, app in apps.items():
@@ -144,6 +148,33 @@ def main(n: int, url: str, engines: set[str]) -> None:
     for name in apps:
         print(f"ratio {name}/FTS5: p50 {p(times[name], 50) / p(times['FTS5'], 50):.1f}×, "
               f"p95 {p(times[name], 95) / p(times['FTS5'], 95):.1f}×")
+    if scale > n and "PostgreSQL" in apps:
+        grow(apps["PostgreSQL"], n, scale, chosen)
+
+
+def grow(app, n: int, scale: int, chosen) -> None:
+    with app.app_context():
+        started = time.perf_counter()
+        columns = "subject, body, reply, unit, category, topic, channel"
+        with db.engine.begin() as connection:  # the GIN index built once at the end, as a rebuild would
+            connection.execute(text("DROP INDEX ix_search_entry_terms"))
+        for k in range(1, -(-scale // n)):
+            with db.engine.begin() as connection:
+                connection.execute(text(
+                    f"INSERT INTO search_entry (id, {columns}, published, answered, terms) "
+                    f"SELECT id + {k * n}, {columns}, published + interval '{730 * k} days', answered, terms "
+                    f"FROM search_entry WHERE id <= {min(n, scale - k * n)}"))
+        with db.engine.begin() as connection:
+            connection.execute(text("SET maintenance_work_mem = '256MB'"))
+            connection.execute(text("CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)"))
+        _analyze()
+        seconds = time.perf_counter() - started
+    print(f"PostgreSQL grown to {scale} entries by copying in SQL ({seconds:.0f} s)")
+    times = search_times(app, chosen)
+    print(f"{'kind':<8} {'PostgreSQL p50':>15} {'p95':>7}   at {scale}")
+    for kind in ("two", "long", "pair", "phrase", "all"):
+        idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
+        print(f"{kind:<8} {p([times[i] for i in idx], 50):>15.1f} {p([times[i] for i in idx], 95):>7.1f}")
 
 
 if __name__ == "__main__":
@@ -153,5 +184,6 @@ if __name__ == "__main__":
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/wenzheng_bench"),
         help="an empty PostgreSQL database for the PostgreSQL backend (its search tables are recreated)")
     arguments.add_argument("--engines", default="whoosh,postgres", help="whoosh,postgres (FTS5 always runs)")
+    arguments.add_argument("--scale", type=int, default=0, help="then grow PostgreSQL to this many entries")
     options = arguments.parse_args()
-    main(options.n, options.database, set(options.engines.split(",")))
+    main(options.n, options.database, set(options.engines.split(",")), options.scale)

@@ -8,6 +8,7 @@ from .rules import states
 from .rules.policy import ADDRESSEES, CHANNEL_LEVEL_LABELS, DEDUCTION_RULES, TRANSFER_CLOCKS
 from .rules.warnings import LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
+from .search.documents import count_text
 
 EVENT_LABELS = {**ACTION_LABELS, "warning": "超期预警", "remind": "催办提醒", "reveal_petitioner": "查看诉求人信息",
                 "add_attachment": "上传附件", "recompute_deadline": "重算期限", "routing_decision": "确认分类建议",
@@ -108,6 +109,7 @@ def register(app: Flask) -> None:
         app.add_template_filter(mask)
     app.add_template_filter(role_label)
     app.add_template_filter(rating_label)
+    app.add_template_filter(count_text, "search_count")
     app.add_template_global(CHANNEL_LEVEL_LABELS, "channel_levels")
     app.add_template_global(DEDUCTION_RULES, "deduction_rules")
     app.add_template_global(ADDRESSEES, "addressees")

@@ -56,6 +56,20 @@ def test_a_quoted_phrase_finds_exactly_the_texts_containing_it(indexed, phrase):
     assert found(f'"{phrase}"') == truth
 
 
+def test_phrases_cut_anywhere_across_words_are_exact(indexed):
+    """Like the benchmark's phrases: 3 to 6 汉字 cut from a text wherever (PostgreSQL looks them up as
+    pairs of characters, Whoosh as words): found exactly in the texts holding them in a row."""
+    texts = sorted(indexed.items())
+    for n in range(0, 40 * 7, 7):
+        text = texts[n % len(texts)][1]
+        runs = [run for run in search.HAN.findall(text) if len(run) >= 6]
+        if not runs:
+            continue
+        run = runs[n % len(runs)]
+        phrase = run[n % (len(run) - 5):][:3 + n % 4]
+        assert found(f'"{phrase}"') == {i for i, t in indexed.items() if phrase in t}, phrase
+
+
 def test_a_phrase_split_by_punctuation_is_not_the_phrase(indexed):
     assert found('"扰民噪音"') == {i for i, text in indexed.items() if "扰民噪音" in text}
 
@@ -86,6 +100,20 @@ def test_results_are_ranked_paginated_and_counted(indexed):
     assert len(set(ids)) == 15, "pages never overlap"
     assert ids == [h.id for h in search.search("物业", per_page=15).hits], "and follow one order"
     assert first.hits[0].score >= first.hits[-1].score and first.pages == -(-first.total // 5)
+
+
+def test_past_the_cap_the_count_says_more_than_and_pages_stop_there(corpus_index, indexed, monkeypatch):
+    """A common word is counted up to COUNT_CAP (1,000; 3 here): "超过 3 条", and only those pages."""
+    from portal.search import documents, postgres_backend, whoosh_backend
+
+    for module in (documents, postgres_backend, whoosh_backend):
+        monkeypatch.setattr(module, "COUNT_CAP", 3)
+    first, second = search.search("物业", per_page=2), search.search("物业", page=2, per_page=2)
+    assert first.more and first.total_text == "超过 3" and first.pages == 2
+    assert len(first.hits) == 2 and len(second.hits) == 1 and not search.search("物业", page=3, per_page=2).hits
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    page = corpus_index.test_client().get("/search?q=物业").get_data(as_text=True)
+    assert "找到超过 3 条结果，列出最新的 3 条" in page
 
 
 def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):
@@ -138,3 +166,26 @@ def test_the_postgresql_tokens_are_the_whoosh_tokens(corpus):
         for token, offset in search.index_tokens(doc.content):
             grouped.setdefault(token, []).append(offset)
         assert search.analyzer.token_positions(doc.content) == {t: sorted(o) for t, o in grouped.items()}
+
+
+def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_rebuilt(app, tmp_path, monkeypatch):
+    from whoosh import index as whoosh_index
+
+    from portal.search import whoosh_backend
+
+    before = dict(app.config)
+    app.config.update(SEARCH_INDEX_DIR=str(tmp_path), SEARCH_BACKEND="whoosh")
+    try:
+        doc = search.Document(id=1, subject="留言", body="楼下噪音扰民", reply="", unit="u", category="c", topic="t",
+                              channel="w", published=datetime(2026, 1, 1), answered=None)
+        old = whoosh_backend.schema()
+        old.remove("pairs")
+        whoosh_index.create_in(tmp_path, old)
+        with monkeypatch.context() as patched:
+            patched.setattr(whoosh_backend, "pairs", lambda text: [])  # as the tokenizer was
+            search.write([doc])
+        assert found('"噪音扰民"') == {1} and found('"音扰"') == {1}
+        search.rebuild([doc])
+        assert "pairs" in whoosh_backend.open_index().schema and found('"噪音扰民"') == {1}
+    finally:
+        app.config.update(SEARCH_INDEX_DIR=before["SEARCH_INDEX_DIR"], SEARCH_BACKEND=before.get("SEARCH_BACKEND", ""))

@@ -2,6 +2,16 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# A search counts at most this many matches: past it, the page says "超过 1,000 条" and offers the
+# first COUNT_CAP results (100 pages of 10). Counting every one of 65,000 matches of a common word
+# is what made searches slow.
+COUNT_CAP = 1000
+
+
+def count_text(count: int) -> str:
+    """How a count reads on a page: "12", "1,000", or "超过 1,000" past the cap."""
+    return f"超过 {COUNT_CAP:,}" if count > COUNT_CAP else f"{count:,}"
+
 
 @dataclass(frozen=True)
 class Document:
@@ -59,5 +69,18 @@ class Results:
     suggestions: list[tuple[str, int]] = field(default_factory=list)  # for an empty result: (word, count)
 
     @property
+    def more(self) -> bool:
+        """More matches than counted (``total`` is then COUNT_CAP + 1)."""
+        return self.total > COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def total_text(self) -> str:
+        return count_text(self.total)
+
+    @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))

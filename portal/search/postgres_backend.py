@@ -4,12 +4,15 @@ web host sees the same results and a publication commits together with its entry
 The analyzer runs in Python (the same tokens as Whoosh) and its output is stored as a `tsvector`
 literal — no PostgreSQL parser or dictionary touches it, which is what the `simple` configuration
 would do at best. Each token's position is its character offset + 1, so a quoted phrase becomes
-`'噪音' <2> '扰民'`: each word exactly as many characters after the previous one as in the phrase.
-A GIN index serves `@@`; ts_rank orders, then the newest, then the number (a total order).
+`'噪音' <2> '扰民'`: each word exactly as many characters after the previous one as in the phrase; a
+phrase of 汉字 only is looked up by its pairs of characters, `'噪音' <1> '音扰' <1> '扰民'` (the
+tsvector holds every pair). A GIN index serves `@@`. A search counts up to COUNT_CAP matches and ranks
+(ts_rank) the newest RANKED of them, then the rest newest first: one total order.
 
 PostgreSQL keeps positions up to 16,383 and 256 positions per lexeme: beyond that (texts of more
 than 16,000 characters) a phrase can be missed in the far end of a text; a word never is.
 """
+from contextlib import contextmanager
 from itertools import islice
 
 from sqlalchemy import String, cast, delete, exists, func, literal, select, text
@@ -17,8 +20,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY, insert
 
 from ..extensions import db
 from ..models import Message, SearchEntry
-from .analyzer import highlight, parse, suggestion_words, token_positions
-from .documents import Document, Filters, Hit, Results
+from .analyzer import highlight, parse, phrase_pairs, suggestion_words, token_positions
+from .documents import COUNT_CAP, Document, Filters, Hit, Results
 
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 
@@ -28,11 +31,12 @@ def _lexeme(word: str) -> str:
 
 
 def tsvector(text_: str) -> str:
-    """The tsvector literal of ``text_``: every token with its positions (character offset + 1). Tokens
-    are letters and digits only (analyzer.WORD, HAN), so none needs escaping; the positions of each come
-    ascending and distinct."""
+    """The tsvector literal of ``text_``: every token with its positions (character offset + 1), and
+    every pair of 汉字 in a row (for phrases, see tsquery). Tokens are letters and digits only
+    (analyzer.WORD, HAN), so none needs escaping."""
+    positions = token_positions(text_, pairs=True)
     parts = []
-    for token, places in token_positions(text_).items():
+    for token, places in positions.items():
         if len(places) > MAX_POSITIONS or places[-1] >= MAX_POSITION:
             places = sorted({min(place, MAX_POSITION - 1) for place in places})[:MAX_POSITIONS]
         parts.append(f"'{token}':{','.join([str(place + 1) for place in places])}")
@@ -41,7 +45,7 @@ def tsvector(text_: str) -> str:
 
 def tsquery(phrases: list[list[tuple[str, int]]], words: list[str]) -> str:
     parts = []
-    for phrase in phrases:
+    for phrase in map(phrase_pairs, phrases):
         out = _lexeme(phrase[0][0])
         for (_, before), (word, offset) in zip(phrase, phrase[1:], strict=False):
             out += f" <{offset - before}> {_lexeme(word)}"
@@ -148,37 +152,133 @@ def _matches(query_text: str):
     return SearchEntry.terms.op("@@")(cast(literal(query_text), TSQUERY))
 
 
+# Of more matches than this, only the newest RANKED are ranked (pages 1–10 by relevance); the rest
+# follow newest first. ts_rank has to read each entry's tsvector (~10 KB, stored out of line): ranking
+# 65,000 matches of a common word took 0.4 s; 200 took 25–80 ms on the shared bench machine, 100 half.
+RANKED = 100
+# A query matching more than this share of the entries reads the newest ones along the date index,
+# checking each (the tsvector read once per entry) until it has enough; a rarer one collects its
+# matches from the GIN index first (no tsvector read for words, only for phrases) and sorts them.
+COMMON = 0.05
+
+
+PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on"},
+         "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off"}}
+
+
+def _use(plan: str) -> None:
+    """Planner settings for the rest of the search: PostgreSQL does not know that testing `@@` on an
+    entry costs reading its 6 KB tsvector, so left alone it scans the whole table to count a common
+    word, or walks the date index through thousands of entries to find ten rare ones."""
+    settings = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in PLANS[plan].items())
+    db.session.execute(text(f"SELECT {settings}"))
+
+
+@contextmanager
+def _planning():
+    """Restore the caller's planner settings after the search (one statement each way)."""
+    names = list(PLANS["bitmap"])
+    settings = [f"set_config('{name}', '{value}', true)" for name, value in PLANS["bitmap"].items()]
+    before = db.session.execute(text(  # read left to right: the settings before, then the bitmap plan
+        "SELECT " + ", ".join([f"current_setting('{n}')" for n in names] + settings))).one()[:len(names)]
+    try:
+        yield
+    finally:
+        settings = ", ".join(f"set_config('{name}', :{name}, true)" for name in names)
+        db.session.execute(text(f"SELECT {settings}"), dict(zip(names, before, strict=True)))
+
+
+def _capped_count(conditions: list) -> int:
+    """How many entries match, counted up to COUNT_CAP + 1, from the GIN index without reading a
+    tsvector unless a phrase needs its positions checked."""
+    inner = select(literal(1)).select_from(SearchEntry).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(inner))
+
+
+def _planned_rows(statement) -> float:
+    compiled = statement.compile(dialect=db.engine.dialect)
+    plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _common(conditions: list, filters: list) -> bool:
+    """Does the query match more than COMMON of the entries the filters leave (planner's estimate)?"""
+    matched = _planned_rows(select(SearchEntry.id).where(*conditions))
+    among = _planned_rows(select(SearchEntry.id).where(*filters))
+    return matched > COMMON * max(among, 1)
+
+
 def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozenset()) -> Results:
+    with _planning():
+        return _search(text_, filters, page, per_page)
+
+
+def _search(text_: str, filters: Filters, page: int, per_page: int) -> Results:
+    """One total order: when a query has at most RANKED matches, by relevance (ts_rank), then newest,
+    then number; with more, the newest RANKED by relevance first, then the others newest first. A
+    common word costs a capped count, the newest RANKED entries read and ranked, and ten rows."""
     phrases, words, highlights = parse(text_)
     results = Results(query=text_, total=0, page=page, per_page=per_page)
-    conditions = _conditions(filters)
-    if phrases or words:
-        query_text = tsquery(phrases, words)
-        conditions.append(_matches(query_text))
-        score = func.ts_rank(SearchEntry.terms, cast(literal(query_text), TSQUERY))
-    else:
-        score = literal(0.0)
-    rows = db.session.execute(
+    base = _conditions(filters)
+    conditions = list(base)
+    query_text = tsquery(phrases, words) if (phrases or words) else ""
+    if query_text:
+        conditions.append(_matches(query_text))  # last: PostgreSQL tests the cheap filters first
+    # The matches (up to COUNT_CAP + 1) with their dates, from the GIN index: for words no tsvector is
+    # read, a phrase's positions are checked once here.
+    matched = db.session.execute(select(SearchEntry.id, SearchEntry.published).where(*conditions)
+                                 .limit(COUNT_CAP + 1)).all()
+    results.total = len(matched)
+    start = (max(page, 1) - 1) * per_page
+    end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
+    page_ids: list[int] = []
+    scores: dict[int, float] = {}
+    if start >= min(end, results.total):
+        pass
+    elif not results.more:  # all the matches are here: rank the newest RANKED of them
+        by_date = [row.id for row in sorted(matched, key=lambda row: (row.published, row.id), reverse=True)]
+        newest = by_date[:RANKED]
+        if query_text:
+            score = func.ts_rank(SearchEntry.terms, cast(literal(query_text), TSQUERY))
+            scores = dict(db.session.execute(select(SearchEntry.id, score).where(SearchEntry.id.in_(newest))).all())
+        position = {entry_id: n for n, entry_id in enumerate(newest)}
+        newest.sort(key=lambda entry_id: (-scores.get(entry_id, 0.0), position[entry_id]))
+        page_ids = (newest + by_date[RANKED:])[start:end]
+    else:  # a common query: read its newest entries along the date index, or sort its GIN matches
+        by_date_index = _common(conditions, base)
+        if by_date_index:
+            _use("by date")
+        newest = (select(SearchEntry.id, SearchEntry.published, SearchEntry.terms).where(*conditions)
+                  .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()))
+        if start < RANKED:
+            candidates = newest.limit(RANKED).subquery()
+            score = (func.ts_rank(candidates.c.terms, cast(literal(query_text), TSQUERY)) if query_text
+                     else literal(0.0))
+            ranked = db.session.execute(select(candidates.c.id, score.label("score"))
+                                        .order_by(text("score DESC"), candidates.c.published.desc(),
+                                                  candidates.c.id.desc())).all()
+            scores = {row.id: float(row.score) for row in ranked}
+            page_ids = [row.id for row in ranked[start:end]]
+        if end > RANKED:
+            page_ids += db.session.scalars(select(SearchEntry.id).where(*conditions)
+                                           .order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
+                                           .offset(max(start, RANKED)).limit(end - max(start, RANKED))).all()
+        if by_date_index:
+            _use("bitmap")
+    rows = {row.id: row for row in db.session.execute(
         select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
-               SearchEntry.category, SearchEntry.published, score.label("score"), func.count().over().label("total"))
-        .where(*conditions)
-        .order_by(text("score DESC"), SearchEntry.published.desc(), SearchEntry.id.desc())
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
-    if rows:
-        results.total = rows[0].total
-    elif page > 1:  # a page past the end still says how many there are
-        results.total = db.session.scalar(select(func.count()).select_from(SearchEntry).where(*conditions))
-    for row in rows:
+               SearchEntry.category, SearchEntry.published).where(SearchEntry.id.in_(page_ids)))}
+    for entry_id in page_ids:
+        if (row := rows.get(entry_id)) is None:  # removed between the two statements
+            continue
         results.hits.append(Hit(id=row.id, subject_html=highlight(row.subject, highlights, 200),
                                 snippet_html=highlight(f"{row.body} {row.reply}", highlights, 120),
                                 unit=row.unit, category=row.category, published=row.published,
-                                score=float(row.score)))
+                                score=float(scores.get(entry_id, 0.0))))
     if not results.total and text_.strip():
-        base = _conditions(filters)
         found = []
         for word in suggestion_words(highlights):
-            count = db.session.scalar(select(func.count()).select_from(SearchEntry)
-                                      .where(*base, _matches(tsquery([], [word]))))
+            count = _capped_count([*base, _matches(tsquery([], [word]))])
             if count:
                 found.append((word, count))
         results.suggestions = sorted(found, key=lambda item: -item[1])[:5]

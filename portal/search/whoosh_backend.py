@@ -5,6 +5,7 @@ Only the public projection reaches the index: the reviewed public subject, body 
 replying unit, category, topic, channel and dates — never the petitioner.
 """
 import threading
+from itertools import islice
 from pathlib import Path
 
 from flask import current_app
@@ -16,8 +17,8 @@ from whoosh.query.spans import SpanNear2
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 from whoosh.writing import CLEAR
 
-from .analyzer import highlight, index_tokens, parse, query_words, suggestion_words
-from .documents import Document, Filters, Hit, Results
+from .analyzer import highlight, index_tokens, pairs, parse, phrase_pairs, query_words, suggestion_words
+from .documents import COUNT_CAP, Document, Filters, Hit, Results
 
 
 class ChineseTokenizer(Tokenizer):
@@ -26,8 +27,13 @@ class ChineseTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pairs = index_tokens(value) if mode == "index" else query_words(value)
-        for text, offset in pairs:
+        if mode == "index":
+            tokens = index_tokens(value)
+            known = set(tokens)
+            tokens += [pair for pair in pairs(value) if pair not in known]  # for phrases (phrase_pairs)
+        else:
+            tokens = query_words(value)
+        for text, offset in tokens:
             token.text = token.original = text
             token.boost, token.stopped = 1.0, False
             if positions:
@@ -43,7 +49,7 @@ def schema() -> Schema:
                   subject=STORED, body=STORED, reply=STORED,
                   unit=ID(stored=True), category=ID(stored=True), topic=ID(stored=True),
                   channel=ID(stored=True), published=DATETIME(stored=True, sortable=True),
-                  answered=DATETIME(stored=True))
+                  answered=DATETIME(stored=True), pairs=STORED)  # `pairs`: the index holds pairs of 汉字
 
 
 # --- the index on disk: one writer at a time, a searcher per thread -------------------------------
@@ -122,6 +128,8 @@ def rebuild(documents, progress=lambda n: None) -> int:
     The old segments are dropped at commit (CLEAR), so the index generation moves on and every
     worker's searcher sees the change; searches keep working on the old index meanwhile."""
     writer = open_index().writer(timeout=30, limitmb=256)
+    if "pairs" not in writer.schema:  # written before the pairs of 汉字: every document gets them now
+        writer.add_field("pairs", STORED)
     count = 0
     try:
         for count, doc in enumerate(documents, start=1):
@@ -156,12 +164,12 @@ def dump() -> str:
 
 # --- queries -----------------------------------------------------------------------------------
 
-# A total order, so that pages never overlap: score, then newest first, then the message number.
-ORDER = MultiFacet([ScoreFacet(), FieldFacet("published", reverse=True), FieldFacet("number", reverse=True)])
-
-
-def exact_phrase(words: list[tuple[str, int]]):
-    """The words in a row, each exactly as many characters after the previous one as in the phrase."""
+def exact_phrase(words: list[tuple[str, int]], pairs: bool = True):
+    """The words in a row, each exactly as many characters after the previous one as in the phrase
+    (a phrase of 汉字 as its pairs of characters, far fewer candidates to check, when the index holds
+    them: an index written before them has no `pairs` field until `flask reindex`)."""
+    if pairs:
+        words = phrase_pairs(words)
     query = Term("content", words[0][0])
     for (_, before), (word, offset) in zip(words, words[1:], strict=False):
         query = SpanNear2([query, Term("content", word)], slop=offset - before, mindist=offset - before)
@@ -176,19 +184,30 @@ def _filter_query(filters: Filters):
     return And(parts) if parts else None
 
 
+# A total order, so that pages never overlap: score, then newest first, then the message number.
+ORDER = MultiFacet([ScoreFacet(), FieldFacet("published", reverse=True), FieldFacet("number", reverse=True)])
+
+
 def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[int] = frozenset()) -> Results:
-    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy)."""
+    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy).
+    Every match is ranked (PostgreSQL ranks only the newest 100 of a common query: here ranking all
+    measured faster than collecting the matches by date); the count and the pages stop at COUNT_CAP
+    as there ("超过 1,000 条")."""
     phrases, words, highlights = parse(text)
-    parts = [exact_phrase(phrase) for phrase in phrases] + [Term("content", word) for word in words]
+    searcher = _searcher()
+    parts = ([exact_phrase(phrase, "pairs" in searcher.schema) for phrase in phrases]
+             + [Term("content", word) for word in words])
     query = And(parts) if parts else Every()
     results = Results(query=text, total=0, page=page, per_page=per_page)
-    searcher = _searcher()
     filter_query = _filter_query(filters)
     mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
     page_hits = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=filter_query, mask=mask,
                                      sortedby=ORDER)
-    results.total = page_hits.total
-    for hit in page_hits:
+    results.total = min(page_hits.total, COUNT_CAP + 1)
+    start = (max(page, 1) - 1) * per_page
+    for n, hit in enumerate(page_hits):
+        if start + n >= COUNT_CAP:
+            break
         results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
                                 snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
                                 unit=hit["unit"], category=hit["category"], published=hit["published"],
@@ -199,10 +218,13 @@ def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[in
 
 
 def _suggestions(searcher, highlights, filter_query, mask) -> list[tuple[str, int]]:
-    """For an empty result: each word alone, with how many messages it finds."""
+    """For an empty result: each word alone, with how many messages it finds (up to COUNT_CAP + 1)."""
+    allowed = set(searcher.docs_for_query(filter_query)) if filter_query else None
+    masked = set(searcher.docs_for_query(mask)) if mask else set()
     found = []
     for word in suggestion_words(highlights):
-        count = len(searcher.search(Term("content", word), limit=None, filter=filter_query, mask=mask))
-        if count:
+        matches = (d for d in searcher.docs_for_query(Term("content", word))
+                   if (allowed is None or d in allowed) and d not in masked)
+        if count := sum(1 for _ in islice(matches, COUNT_CAP + 1)):
             found.append((word, count))
     return sorted(found, key=lambda item: -item[1])[:5]
