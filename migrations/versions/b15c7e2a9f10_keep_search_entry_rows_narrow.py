@@ -6,7 +6,7 @@ now looked up by their pairs of characters, so every entry's tsvector is rebuilt
 texts (a few minutes per 100,000 entries: the analyzer runs in Python), which also moves it out of line.
 
 Revision ID: b15c7e2a9f10
-Revises: a15c3e7d9b02
+Revises: d18e9a4c1b32
 Create Date: 2026-12-03 09:30:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b15c7e2a9f10'
-down_revision = 'a15c3e7d9b02'
+down_revision = 'd18e9a4c1b32'
 branch_labels = None
 depends_on = None
 
