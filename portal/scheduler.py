@@ -1,28 +1,28 @@
-"""The daily job inside the app process, for `make run` (WENZHENG_SCHEDULER=1): warnings are never stale
-because nobody ran `flask tick`. Production runs the same two commands from cron instead (deploy/README.md).
-
-Once a China-time day (at the first check after 07:00, so the night's SMS wait in the outbox until the quiet
-hours end) it runs `tick`; every minute it delivers the outbox. A file lock keeps a second app process on
-the host (the reloader, a second `flask run`) from running it too; `tick` itself holds an advisory lock on
-PostgreSQL, so hosts never double it either.
+"""The scheduled jobs inside the app process, for `make run` (WENZHENG_SCHEDULER=1): warnings are never stale
+because nobody ran `flask tick`. Production runs the same commands from cron instead (deploy/wenzheng.cron),
+on the same timetable: `tick` every half hour from 07:00 to 21:59 China time, the outbox every minute here
+(SMS wait for the end of the quiet hours in the outbox itself). A file lock keeps a second app process on
+the host (a second `flask run`) from running them too; `tick` itself holds an advisory lock on PostgreSQL,
+so hosts never double it either.
 """
 import fcntl
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import clock
 from .extensions import db
 
-DAILY_FROM_HOUR = 7
+TICK_HOURS = range(7, 22)  # as deploy/wenzheng.cron: */30 7-21
+TICK_EVERY = timedelta(minutes=30)
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Schedule:
-    ticked_on: date | None = None
+    ticked_at: datetime | None = None
     runs: list[str] = field(default_factory=list)  # what the last step ran, for the log and the tests
 
     def step(self) -> list[str]:
@@ -30,14 +30,15 @@ class Schedule:
         from .services import DomainError, outbox, reminders
 
         self.runs = []
-        now = clock.local_time(clock.now())
-        if self.ticked_on != now.date() and now.hour >= DAILY_FROM_HOUR:
+        now = clock.now()
+        local = clock.local_time(now)
+        if local.hour in TICK_HOURS and (self.ticked_at is None or now - self.ticked_at >= TICK_EVERY):
             try:
-                reminders.tick(now.date())
+                reminders.tick(local.date())
                 self.runs.append("tick")
-            except DomainError as exc:  # another host holds it today
+            except DomainError as exc:  # another host holds it now
                 log.info("%s", exc)
-            self.ticked_on = now.date()
+            self.ticked_at = now
         outbox.deliver()
         self.runs.append("deliver")
         return self.runs

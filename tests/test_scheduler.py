@@ -11,7 +11,7 @@ from tests.factories import assigned
 pytestmark = pytest.mark.usefixtures("app")
 
 
-def test_the_daily_job_runs_once_a_day_after_seven_and_the_outbox_every_minute(city):
+def test_tick_runs_every_half_hour_of_the_day_as_cron_does_and_the_outbox_every_minute(city):
     from portal.extensions import db
 
     message = assigned(city, "2026-11-02")  # LN complaint, due 9 Nov
@@ -21,10 +21,11 @@ def test_the_daily_job_runs_once_a_day_after_seven_and_the_outbox_every_minute(c
     with on("2026-11-20", 7):
         assert schedule.step() == ["tick", "deliver"]
         assert db.session.scalars(select(OverdueWarning.level).where(OverdueWarning.message_id == message.id)).all()
-    with on("2026-11-20", 15):
-        assert schedule.step() == ["deliver"], "once a day"
-    with on("2026-11-23", 8):
-        assert schedule.step() == ["tick", "deliver"], "and again the next day it runs"
+        assert schedule.step() == ["deliver"], "not again within the half hour"
+    with on("2026-11-20", 8):
+        assert schedule.step() == ["tick", "deliver"]
+    with on("2026-11-20", 22):
+        assert schedule.step() == ["deliver"], "not after 21:59"
 
 
 def test_only_one_process_of_the_host_runs_it(tmp_path):
