@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from . import clock
 from .rules import states
 from .rules.policy import ADDRESSEES, CHANNEL_LEVEL_LABELS, DEDUCTION_RULES, TRANSFER_CLOCKS
-from .rules.warnings import LEVEL_LABELS
+from .rules.warnings import DEADLINE_LABELS, LEVEL_LABELS
 from .rules.workflow import ACTION_LABELS, ROLE_LABELS, public_label, staff_label
 from .search.documents import count_text
 
@@ -63,7 +63,6 @@ STATE_KINDS = {"assignment": states.AssignmentState, "reply": states.ReplyState,
                "decision": states.Decision}
 EVENT_DETAIL_KEYS = ("unit", "reason", "note", "reasons", "lead", "level", "deadline", "overdue_workdays", "days",
                      "text", "filename")
-DEADLINES = {"close": "办结", "contact": "与诉求人沟通", "decision": "作出是否受理的决定"}  # a reminder's codes
 
 
 def event_details(event, policy) -> list[str]:
@@ -80,7 +79,7 @@ def _detail(key: str, value, policy) -> str:
     if key == "days":
         return f"{value}个工作日"
     if key == "deadline":  # which deadline a warning or a reminder is about: a unit may miss two at once
-        return f"{DEADLINES.get(value, value)}期限"
+        return f"{DEADLINE_LABELS.get(value, value)}期限"  # a code; events before 2026-12-03 hold the label
     if key == "overdue_workdays":
         return f"超期{value}个工作日"
     return str(value)

@@ -63,9 +63,10 @@ def analysis_xlsx(report: AnalysisReport, city: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "概况"
+    figures = summary_figures(report)
     _sheet(sheet, title(report, city), ("指标", report.period.label, report.previous.label), [
-        (label, _number(now, kind), _number(before, kind)) for label, now, before, kind in summary_figures(report)],
-        formats=lambda r, c: (PERCENT if summary_figures(report)[r][3] == "percent" else COUNT) if c else None)
+        (label, _number(now, kind), _number(before, kind)) for label, now, before, kind in figures],
+        formats=lambda r, c: (PERCENT if figures[r][3] == "percent" else COUNT) if c else None)
     for breakdown in report.breakdowns:
         _sheet(book.create_sheet(breakdown.title), breakdown.title,
                ("分类", report.period.label, report.previous.label, "环比"),

@@ -344,3 +344,17 @@ def test_the_footer_shows_the_sites_records_from_configuration(client, app):
         app.config.update(SITE_CODE="", SITE_ICP="", SITE_CONTACT="")
     assert "网站标识码：3607000001" in page and "赣ICP备12345678号" in page and "联系我们：0797-12345" in page
     assert "网站标识码" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_anonymous_message_without_a_phone_has_no_code_to_renew(client, city):
+    """R12.1: anonymous and no phone, the query code is the only key: nothing can be sent anywhere."""
+    from portal.models import Notification
+    from portal.services import intake
+
+    message, _ = intake.submit_message(category="complaint", subject="路灯不亮",
+                                       body="A3区某路段路灯坏了一个多月没人修。", name="", phone="",
+                                       publish_consent=True, consent=True, anonymous=True)
+    assert intake.renew_query_code(message.tracking_no, "") is False
+    page = client.post("/track/recover", data={"tracking_no": message.tracking_no, "phone": "13912345678"})
+    assert page.status_code == 200 and "如留言编号和联系电话相符" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0

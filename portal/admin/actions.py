@@ -10,7 +10,7 @@ from ..display import date_cn
 from ..extensions import db
 from ..models import SupervisionCase, Unit, User
 from ..queries import repeats
-from ..queries.common import policy
+from ..queries.common import addressable_units, policy
 from ..queries.confidential import for_viewer
 from ..queries.situation import situation
 from ..rules.permissions import may, may_decide_extension
@@ -88,12 +88,28 @@ def offered_actions(message, user) -> list[Action]:
 
 
 def forms_for(message, user) -> list[Form]:
-    """The offered forms, the main next step first; files go with the form they belong to when it is offered."""
-    forms = [_form(action, message, user) for action in offered_actions(message, user)]
-    if any(f.files for f in forms):
-        forms = [f for f in forms if f.action != A.ADD_ATTACHMENT]
+    """The offered forms, the main next step first."""
+    offered = offered_actions(message, user)
+    forms = _with_files_in_place([_form(action, message, user) for action in offered])
     rank = {action: i for i, action in enumerate(ORDER)}
     return sorted(forms, key=lambda f: rank.get(f.action, len(ORDER)))
+
+
+def offered_form(message, user, name: str) -> Form | None:
+    """The one offered form called ``name`` (a post, an autosave), without the forms whose choices cost a
+    query unless it is one of them."""
+    offered = offered_actions(message, user)
+    if name in LOOKED_UP:
+        return LOOKED_UP[name](message, user) if name in offered else None
+    forms = _with_files_in_place([_form(action, message, user) for action in offered if action not in LOOKED_UP])
+    return next((form for form in forms if form.action == name), None)
+
+
+def _with_files_in_place(forms: list[Form]) -> list[Form]:
+    """Files go with the form they belong to when it is offered: no separate upload form then."""
+    if any(f.files for f in forms):
+        return [f for f in forms if f.action != A.ADD_ATTACHMENT]
+    return forms
 
 
 def _open_cases(message, unit_id=None):
@@ -104,8 +120,7 @@ def _open_cases(message, unit_id=None):
 
 
 def unit_choices():
-    return tuple((str(i), n) for i, n in db.session.execute(
-        select(Unit.id, Unit.name).where(Unit.active, Unit.kind != "platform").order_by(Unit.name)))
+    return tuple((str(i), n) for i, n in addressable_units())
 
 
 def _repeat_form(message, user) -> Form:

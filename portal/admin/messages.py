@@ -40,18 +40,18 @@ def message(message_id: int):
 @bp.post("/messages/<int:message_id>/act/<action>")
 def act(message_id: int, action: str):
     message = load_visible(message_id)
-    offered = {form.action: form for form in actions.forms_for(message, current_user)}
-    if action not in offered:
+    form = actions.offered_form(message, current_user, action)
+    if form is None:
         return _page(message, failed=action, error="当前不能执行此操作，可能已被他人处理，请刷新页面。", status=409)
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     try:
-        done = actions.perform(offered[action], message, actor=current_user,
+        done = actions.perform(form, message, actor=current_user,
                                version=request.form.get("version", type=int), files=uploads,
                                purpose=request.form.get("file_purpose", "other"))
     except DomainError as exc:
         abandon()
         message = db.session.get(Message, message_id)
-        drafts.save_draft(message, actor=current_user, action=action, values=_typed(offered[action]))
+        drafts.save_draft(message, actor=current_user, action=action, values=_typed(form))
         return _page(message, failed=action, error=str(exc), error_field=exc.field, status=exc.status_code)
     drafts.discard_draft(message, actor=current_user, action=action)
     flash(done)
@@ -62,10 +62,10 @@ def act(message_id: int, action: str):
 def save_draft(message_id: int, action: str):
     """Autosave of an action form as the user types (htmx): nothing typed is lost."""
     message = load_visible(message_id)
-    offered = {form.action: form for form in actions.forms_for(message, current_user)}
-    if action not in offered:
+    form = actions.offered_form(message, current_user, action)
+    if form is None:
         return "", 204
-    drafts.save_draft(message, actor=current_user, action=action, values=_typed(offered[action]))
+    drafts.save_draft(message, actor=current_user, action=action, values=_typed(form))
     return f"草稿已保存（{clock.local_time(clock.now()):%H:%M}）"
 
 

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 LEVEL_ORDER = ("blue", "yellow", "red", "inspection")
 LEVEL_LABELS = {"blue": "蓝色预警", "yellow": "黄色预警", "red": "红色预警", "inspection": "转督查室"}
+# The deadlines a unit can miss on one assignment (R3.1), each reminded and warned about on its own.
+DEADLINE_LABELS = {"close": "办结", "contact": "与诉求人沟通", "decision": "作出是否受理的决定"}
 
 
 @dataclass(frozen=True)

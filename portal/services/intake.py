@@ -160,14 +160,19 @@ def renew_query_code(tracking_no: str, phone: str) -> bool:
     if (petitioner is None or not petitioner.phone or message.query_code_hash == NO_QUERY_CODE
             or canonical_phone(petitioner.phone) != canonical_phone(phone) or not canonical_phone(phone)):
         return False
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    message.query_code_hash = generate_password_hash(code, method=current_app.config["QUERY_CODE_HASH"])
+    code, message.query_code_hash = _new_query_code()
     record(message, "renew_query_code", actor=CITIZEN)
     queue(f"{SECRET_KEY_PREFIX}{message.id}:{clock.now().isoformat()}", channel="sms", recipient=petitioner.phone,
           name=petitioner.name, message=message,
           body=f"您的留言（编号 {message.tracking_no}）新的查询码：{code}。原查询码已失效，请妥善保存。")
     commit()
     return True
+
+
+def _new_query_code() -> tuple[str, str]:
+    """A new query code and the hash kept of it (the code itself is shown or sent once)."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return code, generate_password_hash(code, method=current_app.config["QUERY_CODE_HASH"])
 
 
 def _dummy_hash() -> str:
@@ -203,11 +208,10 @@ NO_QUERY_CODE = "!"  # imported messages: their citizens track them on the chann
 
 def new_message(fields: dict, *, channel: str, publish_consent: bool,
                 with_query_code: bool = True) -> tuple[Message, str]:
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8)) if with_query_code else ""
-    method = current_app.config["QUERY_CODE_HASH"]
+    code, code_hash = _new_query_code() if with_query_code else ("", NO_QUERY_CODE)
     message = Message(
         tracking_no=_new_tracking_no(),
-        query_code_hash=generate_password_hash(code, method=method) if code else NO_QUERY_CODE,
+        query_code_hash=code_hash,
         channel=channel,
         channel_level=policy().channel(channel).level,
         category=fields["category"],

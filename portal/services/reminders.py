@@ -15,7 +15,7 @@ from .. import clock, search
 from ..display import date_cn
 from ..extensions import db
 from ..models import Assignment, Message, Notification, OverdueWarning, SupervisionCase, User
-from ..rules.warnings import levels_reached
+from ..rules.warnings import DEADLINE_LABELS, levels_reached
 from ..rules.workflow import CLOCK_RUNNING, Role
 from . import limits, locks
 from . import reports as mined_reports
@@ -103,15 +103,15 @@ def _existing_warnings(assignment_ids) -> set[tuple]:
 def _remind(assignment, today, staff, outbox, report) -> None:
     message = assignment.message
     before = policy().remind_before(message.is_emergency)  # urgent matters are reminded sooner
-    deadlines = [("close", assignment.due_date, "办结")]
+    deadlines = [("close", assignment.due_date)]
     if assignment.contact_due and assignment.first_contact_at is None:
-        deadlines.append(("contact", assignment.contact_due, "与诉求人沟通"))
+        deadlines.append(("contact", assignment.contact_due))
     if assignment.decision_due and not assignment.report_decision:
-        deadlines.append(("decision", assignment.decision_due, "作出是否受理的决定"))
-    for kind, due, what in deadlines:
+        deadlines.append(("decision", assignment.decision_due))
+    for kind, due in deadlines:
         if due < today or workdays_between(today, due) > before:
             continue
-        text = f"催办提醒：留言（{message.tracking_no}）须于{date_cn(due)}前{what}，请抓紧办理。"
+        text = f"催办提醒：留言（{message.tracking_no}）须于{date_cn(due)}前{DEADLINE_LABELS[kind]}，请抓紧办理。"
         sent = [outbox.add(f"remind:{kind}:{assignment.id}:{due}:{user.id}", user, message, text)
                 for user in staff[assignment.unit_id][Role.HANDLER]]
         if any(sent):
@@ -122,15 +122,15 @@ def _remind(assignment, today, staff, outbox, report) -> None:
 def _warn(assignment, today, staff, existing, outbox, report) -> None:
     """Each deadline the unit has missed is overdue (R3.1): the close deadline, and a contact or 举报
     decision deadline still unmet, each with its own warnings."""
-    _warn_for(assignment, assignment.due_date, "办结", today, staff, existing, outbox, report)
+    _warn_for(assignment, assignment.due_date, "close", today, staff, existing, outbox, report)
     if assignment.contact_due and assignment.first_contact_at is None and assignment.message.petitioner \
             and assignment.message.petitioner.has_contact:
-        _warn_for(assignment, assignment.contact_due, "与诉求人沟通", today, staff, existing, outbox, report)
+        _warn_for(assignment, assignment.contact_due, "contact", today, staff, existing, outbox, report)
     if assignment.decision_due and not assignment.report_decision:
-        _warn_for(assignment, assignment.decision_due, "作出是否受理的决定", today, staff, existing, outbox, report)
+        _warn_for(assignment, assignment.decision_due, "decision", today, staff, existing, outbox, report)
 
 
-def _warn_for(assignment, due, what, today, staff, existing, outbox, report) -> None:
+def _warn_for(assignment, due, kind, today, staff, existing, outbox, report) -> None:
     if today <= due:
         return
     overdue = workdays_between(due, today)
@@ -146,9 +146,9 @@ def _warn_for(assignment, due, what, today, staff, existing, outbox, report) -> 
         report.warnings[level.level] += 1
         report.points += level.points
         record(message, "warning", actor=SYSTEM, level=level.level, unit=assignment.unit.name,
-               overdue_workdays=overdue, points=level.points, action=level.action, deadline=what)
+               overdue_workdays=overdue, points=level.points, action=level.action, deadline=kind)
         text = (f"{policy().warning_label(level.level)}：{assignment.unit.name}办理的留言（{message.tracking_no}）"
-                f"{what}已超期{overdue}个工作日（期限{date_cn(due)}），{level.action}。")
+                f"{DEADLINE_LABELS[kind]}已超期{overdue}个工作日（期限{date_cn(due)}），{level.action}。")
         recipients = staff[None if level.notify == Role.SUPERVISOR else assignment.unit_id][level.notify]
         for user in recipients:
             outbox.add(f"warning:{level.level}:{assignment.id}:{due}:{user.id}", user, message, text)
