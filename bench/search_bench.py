@@ -2,14 +2,18 @@
 baseline over the same segmented text, on the same documents and the same 200+ distinct queries, in one run.
 
     .venv/bin/python bench/search_bench.py [N=100000] [--database postgresql+psycopg://…/wenzheng_bench]
-                                           [--engines whoosh,postgres] [--scale 1000000]
+                                           [--engines whoosh,postgres] [--scale 1000000] [--keep DIR]
 
 Prints indexing rate, and p50/p95 query time per engine and query kind; the ratio is the figure.
 With --scale M, PostgreSQL is then grown to M entries by copying the N in SQL (new numbers, each copy
-two years later than the one before: the same texts, so every query finds M/N times as many) and
-the same queries are timed again.
+two years later than the one before: the same texts, so every query finds M/N times as many), in a
+database of its own (--scale-database), and the same queries are timed again.
+With --keep DIR, the indexes are kept (Whoosh in DIR, PostgreSQL in its databases) with what building
+them measured, and a later run with the same N and DIR times the queries on them without rebuilding
+(the documents are the same: the corpus is deterministic). FTS5 is always rebuilt (seconds).
 """
 import argparse
+import json
 import os
 import random
 import sqlite3
@@ -80,14 +84,23 @@ def whoosh_app(folder):
     return app
 
 
-def postgres_app(url):
-    """A database of its own for the PostgreSQL backend: the search tables only."""
+def postgres_app(url, keep: bool = False):
+    """A database of its own for the PostgreSQL backend: the search tables only (emptied unless kept)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_BACKEND": "postgres"})
     with app.app_context():
-        SearchEntry.__table__.drop(db.engine, checkfirst=True)
-        SearchEntry.__table__.create(db.engine)
+        if not keep:
+            SearchEntry.__table__.drop(db.engine, checkfirst=True)
+        SearchEntry.__table__.create(db.engine, checkfirst=True)
         SearchTask.__table__.create(db.engine, checkfirst=True)
     return app
+
+
+def entry_count(app) -> int:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            return db.session.scalar(text("SELECT count(*) FROM search_entry"))
+        with search.open_index().searcher() as searcher:
+            return searcher.doc_count()
 
 
 def index_with(app, docs):
@@ -111,20 +124,42 @@ def search_times(app, chosen):
         return timed(lambda q: search.search(q[1] if q[0] != "phrase" else f'"{q[1]}"', per_page=10), chosen)
 
 
-def main(n: int, url: str, engines: set[str], scale: int = 0) -> None:
-    folder = tempfile.mkdtemp()
+class Kept:
+    """What building each kept index measured (DIR/built.json), so that a later run can reuse it."""
+
+    def __init__(self, folder: str | None):
+        self.path = Path(folder) / "built.json" if folder else None
+        self.seconds = json.loads(self.path.read_text()) if self.path and self.path.exists() else {}
+
+    def reusable(self, name: str, app, count: int) -> bool:
+        return self.path is not None and name in self.seconds and entry_count(app) == count
+
+    def record(self, name: str, seconds: float) -> None:
+        if self.path:
+            self.seconds[name] = seconds
+            self.path.write_text(json.dumps(self.seconds))
+
+
+def main(n: int, url: str, engines: set[str], scale: int = 0, scale_url: str = "", keep: str | None = None) -> None:
+    folder = keep or tempfile.mkdtemp()
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    kept = Kept(keep)
     docs = list(documents(n))
     print(f"{n} documents, {sum(len(d.body) + len(d.reply) for d in docs) / n:.0f} characters each on average")
     apps, rates = {}, {}
     if "whoosh" in engines:
-        apps["Whoosh"] = whoosh_app(folder)
-        print(f"Whoosh index in {folder} (for bench/whoosh_levers.py)")
+        apps["Whoosh"] = whoosh_app(str(Path(folder) / f"whoosh-{n}"))
+        print(f"Whoosh index in {folder}/whoosh-{n} (for bench/whoosh_levers.py)")
     if "postgres" in engines:
-        apps["PostgreSQL"] = postgres_app(url)
+        apps["PostgreSQL"] = postgres_app(url, keep=bool(keep))
     for name, app in apps.items():
-        seconds = index_with(app, docs)
-        rates[name] = f"{name} {n / seconds:.0f} docs/s ({seconds:.0f} s)"
-    db_fts = sqlite3.connect(Path(folder) / "fts.db")
+        if kept.reusable(name, app, n):
+            seconds, note = kept.seconds[name], ", kept from an earlier run"
+        else:
+            seconds, note = index_with(app, docs), ""
+            kept.record(name, seconds)
+        rates[name] = f"{name} {n / seconds:.0f} docs/s ({seconds:.0f} s{note})"
+    db_fts = sqlite3.connect(":memory:")
     db_fts.execute("CREATE VIRTUAL TABLE docs USING fts5(content, tokenize='unicode61')")
     started = time.perf_counter()
     db_fts.executemany("INSERT INTO docs(rowid, content) VALUES (?, ?)",
@@ -149,32 +184,55 @@ def main(n: int, url: str, engines: set[str], scale: int = 0) -> None:
         print(f"ratio {name}/FTS5: p50 {p(times[name], 50) / p(times['FTS5'], 50):.1f}×, "
               f"p95 {p(times[name], 95) / p(times['FTS5'], 95):.1f}×")
     if scale > n and "PostgreSQL" in apps:
-        grow(apps["PostgreSQL"], n, scale, chosen)
+        grown = postgres_app(scale_url, keep=bool(keep))
+        name = f"PostgreSQL at {scale}"
+        if kept.reusable(name, grown, scale):
+            print(f"PostgreSQL at {scale} entries kept from an earlier run (grown in {kept.seconds[name]:.0f} s)")
+        else:
+            kept.record(name, grow(apps["PostgreSQL"], grown, n, scale))
+        times = search_times(grown, chosen)
+        print(f"{'kind':<8} {'PostgreSQL p50':>15} {'p95':>7}   at {scale}")
+        for kind in ("two", "long", "pair", "phrase", "all"):
+            idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
+            print(f"{kind:<8} {p([times[i] for i in idx], 50):>15.1f} {p([times[i] for i in idx], 95):>7.1f}")
 
 
-def grow(app, n: int, scale: int, chosen) -> None:
-    with app.app_context():
-        started = time.perf_counter()
+COLUMNS = "id, subject, body, reply, unit, category, topic, channel, published, answered, terms"
+
+
+def grow(source, grown, n: int, scale: int) -> float:
+    """Fill ``grown``'s database with ``scale`` entries: the N of ``source`` copied as they are (COPY
+    between the two databases, no analysis), then copied again in SQL under new numbers."""
+    started = time.perf_counter()
+    with grown.app_context():
+        target = db.engine
+        with target.begin() as connection:  # the GIN index built once at the end, as a rebuild would
+            connection.execute(text("DROP INDEX IF EXISTS ix_search_entry_terms"))
+            connection.execute(text("TRUNCATE search_entry"))
+        with source.app_context():
+            out = db.session.connection().connection.driver_connection.cursor()
+            with target.begin() as connection:
+                into = connection.connection.driver_connection.cursor()
+                with out.copy(f"COPY search_entry ({COLUMNS}) TO STDOUT") as reading, \
+                        into.copy(f"COPY search_entry ({COLUMNS}) FROM STDIN") as writing:
+                    for data in reading:
+                        writing.write(data)
+            db.session.rollback()
         columns = "subject, body, reply, unit, category, topic, channel"
-        with db.engine.begin() as connection:  # the GIN index built once at the end, as a rebuild would
-            connection.execute(text("DROP INDEX ix_search_entry_terms"))
         for k in range(1, -(-scale // n)):
             with db.engine.begin() as connection:
                 connection.execute(text(
                     f"INSERT INTO search_entry (id, {columns}, published, answered, terms) "
                     f"SELECT id + {k * n}, {columns}, published + interval '{730 * k} days', answered, terms "
                     f"FROM search_entry WHERE id <= {min(n, scale - k * n)}"))
+            print(f"  grown to {min(scale, (k + 1) * n)} entries ({time.perf_counter() - started:.0f} s)", flush=True)
         with db.engine.begin() as connection:
-            connection.execute(text("SET maintenance_work_mem = '256MB'"))
+            connection.execute(text("SET maintenance_work_mem = '1GB'"))
             connection.execute(text("CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)"))
         _analyze()
-        seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started
     print(f"PostgreSQL grown to {scale} entries by copying in SQL ({seconds:.0f} s)")
-    times = search_times(app, chosen)
-    print(f"{'kind':<8} {'PostgreSQL p50':>15} {'p95':>7}   at {scale}")
-    for kind in ("two", "long", "pair", "phrase", "all"):
-        idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
-        print(f"{kind:<8} {p([times[i] for i in idx], 50):>15.1f} {p([times[i] for i in idx], 95):>7.1f}")
+    return seconds
 
 
 if __name__ == "__main__":
@@ -185,5 +243,10 @@ if __name__ == "__main__":
         help="an empty PostgreSQL database for the PostgreSQL backend (its search tables are recreated)")
     arguments.add_argument("--engines", default="whoosh,postgres", help="whoosh,postgres (FTS5 always runs)")
     arguments.add_argument("--scale", type=int, default=0, help="then grow PostgreSQL to this many entries")
+    arguments.add_argument("--scale-database", default=os.environ.get(
+        "BENCH_SCALE_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/wenzheng_bench_scaled"),
+        help="an empty PostgreSQL database for the grown table")
+    arguments.add_argument("--keep", help="keep the indexes in this folder and reuse them in a later run")
     options = arguments.parse_args()
-    main(options.n, options.database, set(options.engines.split(",")), options.scale)
+    main(options.n, options.database, set(options.engines.split(",")), options.scale, options.scale_database,
+         options.keep)

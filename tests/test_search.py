@@ -159,13 +159,47 @@ def test_latin_runs_match_whole_and_short_words_inside_longer_ones(app, backend)
         app.config["SEARCH_BACKEND"] = ""
 
 
-def test_the_postgresql_tokens_are_the_whoosh_tokens(corpus):
-    """token_positions (the tsvector's source, built in one pass) holds exactly index_tokens' pairs."""
+def test_the_index_holds_every_letter_every_pair_and_every_longer_dictionary_word(corpus):
+    """index_positions (both backends' tokens) against a brute force: each letter, each pair of 汉字 in
+    a row, each dictionary word of 3+ 汉字, at each of its offsets; nothing else."""
     for doc in corpus[:60]:
-        grouped: dict[str, list[int]] = {}
-        for token, offset in search.index_tokens(doc.content):
-            grouped.setdefault(token, []).append(offset)
-        assert search.analyzer.token_positions(doc.content) == {t: sorted(o) for t, o in grouped.items()}
+        text = search.normalise(doc.content)
+        expected: dict[str, list[int]] = {}
+        for match in search.WORD.finditer(text):
+            expected.setdefault(match.group(), []).append(match.start())
+        for run in search.HAN.finditer(text):
+            chars = run.group()
+            for i in range(len(chars)):
+                for j in range(i + 2, min(len(chars), i + 8) + 1):
+                    if j == i + 2 or rjieba.has_word(chars[i:j]):
+                        expected.setdefault(chars[i:j], []).append(run.start() + i)
+        got = search.analyzer.index_positions(doc.content)
+        assert got == {token: sorted(offsets) for token, offsets in expected.items()}
+        assert sorted(search.index_tokens(doc.content)) == sorted((t, o) for t, os in got.items() for o in os)
+
+
+def test_a_large_postgresql_rebuild_analyses_in_processes_and_writes_the_same_entries(app, corpus, monkeypatch):
+    from sqlalchemy import String, cast, select
+
+    from portal.models import SearchEntry
+    from portal.search import postgres_backend
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    app.config["SEARCH_BACKEND"] = "postgres"
+    entries = select(SearchEntry.id, SearchEntry.subject, cast(SearchEntry.terms, String)).order_by(SearchEntry.id)
+    try:
+        search.rebuild(corpus[:60])
+        alone = db.session.execute(entries).all()
+        monkeypatch.setattr(postgres_backend, "POOL_FROM", 20)  # batches of 20, three of them
+        pools = []
+        real_pool = postgres_backend._pool
+        monkeypatch.setattr(postgres_backend, "_pool", lambda count: pools.append(count) or real_pool(count))
+        assert search.rebuild(corpus[:60]) == 60
+        assert pools == [20] and db.session.execute(entries).all() == alone
+    finally:
+        search.rebuild([])
+        app.config["SEARCH_BACKEND"] = ""
 
 
 def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_rebuilt(app, tmp_path, monkeypatch):
@@ -180,9 +214,16 @@ def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_re
                               channel="w", published=datetime(2026, 1, 1), answered=None)
         old = whoosh_backend.schema()
         old.remove("pairs")
+
+        def old_tokens(text):  # every letter and every dictionary word, no pairs of characters
+            text = search.normalise(text)
+            return ([(m.group(), m.start()) for m in search.WORD.finditer(text)]
+                    + [(word, run.start() + offset) for run in search.HAN.finditer(text)
+                       for word, offset in search._full_mode(run.group()) if len(word) > 1])
+
         whoosh_index.create_in(tmp_path, old)
         with monkeypatch.context() as patched:
-            patched.setattr(whoosh_backend, "pairs", lambda text: [])  # as the tokenizer was
+            patched.setattr(whoosh_backend, "index_tokens", old_tokens)  # as the tokenizer was
             search.write([doc])
         assert found('"噪音扰民"') == {1} and found('"音扰"') == {1}
         search.rebuild([doc])

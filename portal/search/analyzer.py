@@ -1,11 +1,12 @@
 """The analyzer both search backends share, and the highlighter.
 
-At index time it emits every dictionary word at every offset (rjieba's full mode, jieba-compatible)
-and every single character, each at its character offset as its position. A phrase is cut into
-words that tile it, and each word must stand exactly len(previous word) positions after the one
-before. So "噪音扰民" finds the texts that contain those four characters in a row, and only those,
-whatever the segmentation around them; two-character words (噪音, 城管) are found inside longer
-ones (城管委). Runs of Latin letters and digits are one token each (12345 never inside 12345678).
+At index time it emits every single character, every pair of 汉字 in a row and every dictionary
+word of three or more 汉字 at every offset (rjieba's full mode, jieba-compatible), each at its
+character offset as its position. A phrase is cut into words that tile it, and each word must stand
+exactly len(previous word) positions after the one before (a phrase of 汉字: its pairs, one apart).
+So "噪音扰民" finds the texts that contain those four characters in a row, and only those, whatever
+the segmentation around them; two-character words (噪音, 城管) are found inside longer ones (城管委).
+Runs of Latin letters and digits are one token each (12345 never inside 12345678).
 """
 import html
 import re
@@ -34,19 +35,36 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def index_tokens(text: str) -> list[tuple[str, int]]:
-    """(token, character offset): every dictionary word anywhere, every character, every ASCII run."""
+def index_positions(text: str) -> dict[str, list[int]]:
+    """What the index holds of ``text``, token → its character offsets, ascending: every letter (each
+    汉字 alone, a run of Latin letters and digits whole), every pair of 汉字 in a row, and every
+    dictionary word of three or more 汉字 (rjieba's full mode). A two-character word needs no entry of
+    its own: it is the pair at each of its offsets, and found inside longer words (城管 in 城管委)."""
     text = normalise(text)
-    tokens = [(match.group(), match.start()) for match in WORD.finditer(text)]
-    for run in HAN.finditer(text):  # words never span punctuation, spaces or Latin letters
-        tokens.extend((word, run.start() + offset) for word, offset in _full_mode(run.group()) if len(word) > 1)
-    return tokens
+    positions: dict[str, list[int]] = {}
+    for match in WORD.finditer(text):
+        _add(positions, match.group(), match.start())
+    for run in HAN.finditer(text):
+        start, chars = run.start(), run.group()
+        for i in range(len(chars) - 1):
+            _add(positions, chars[i:i + 2], start + i)
+        if len(chars) > 2:
+            for word, offset in _full_mode(chars):
+                if len(word) > 2:
+                    _add(positions, word, start + offset)
+    return positions
 
 
-def pairs(text: str) -> list[tuple[str, int]]:
-    """(two 汉字 in a row, offset): every pair of characters, for phrases (phrase_pairs)."""
-    return [(run.group()[i:i + 2], run.start() + i) for run in HAN.finditer(normalise(text))
-            for i in range(len(run.group()) - 1)]
+def _add(positions: dict[str, list[int]], token: str, offset: int) -> None:
+    if token in positions:
+        positions[token].append(offset)
+    else:
+        positions[token] = [offset]
+
+
+def index_tokens(text: str) -> list[tuple[str, int]]:
+    """index_positions() as (token, offset) pairs, for Whoosh's tokenizer."""
+    return [(token, offset) for token, offsets in index_positions(text).items() for offset in offsets]
 
 
 def phrase_pairs(phrase: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -59,39 +77,6 @@ def phrase_pairs(phrase: list[tuple[str, int]]) -> list[tuple[str, int]]:
     if len(chars) < 3 or not tiled or not HAN.fullmatch(chars):
         return phrase
     return [(chars[i:i + 2], phrase[0][1] + i) for i in range(len(chars) - 1)]
-
-
-def token_positions(text: str, pairs: bool = False) -> dict[str, list[int]]:
-    """index_tokens() grouped by token, offsets ascending: the same tokens, built in one pass for speed
-    (the PostgreSQL backend writes them as a tsvector); with ``pairs``, every pair of 汉字 in a row
-    too (a two-character dictionary word is its own pair: its offsets merged)."""
-    text = normalise(text)
-    positions: dict[str, list[int]] = {}
-    for match in WORD.finditer(text):
-        positions.setdefault(match.group(), []).append(match.start())
-    for run in HAN.finditer(text):
-        start, chars, position = run.start(), run.group(), -1
-        for word in rjieba.cut_all(chars):  # as _full_mode: each character, then the words starting there
-            if len(word) == 1 and chars.startswith(word, position + 1):
-                position += 1
-                continue
-            if not chars.startswith(word, position):
-                position = chars.find(word, max(position, 0))
-                if position < 0:
-                    raise ValueError(f"cannot place {word!r} in {chars!r}")
-            if len(word) > 1:
-                positions.setdefault(word, []).append(start + position)
-        if pairs:
-            merged = set()
-            for i in range(len(chars) - 1):
-                pair = chars[i:i + 2]
-                places = positions.setdefault(pair, [])
-                if places and pair not in merged and places[-1] >= start:  # also a word here: merge once
-                    merged.add(pair)
-                places.append(start + i)
-            for pair in merged:
-                positions[pair] = sorted(set(positions[pair]))
-    return positions
 
 
 def _full_mode(run: str):

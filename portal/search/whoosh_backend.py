@@ -17,7 +17,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 from whoosh.writing import CLEAR
 
-from .analyzer import highlight, index_tokens, pairs, parse, phrase_pairs, query_words, suggestion_words
+from .analyzer import highlight, index_tokens, parse, phrase_pairs, query_words, suggestion_words
 from .documents import COUNT_CAP, Document, Filters, Hit, Results
 
 
@@ -27,12 +27,7 @@ class ChineseTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if mode == "index":
-            tokens = index_tokens(value)
-            known = set(tokens)
-            tokens += [pair for pair in pairs(value) if pair not in known]  # for phrases (phrase_pairs)
-        else:
-            tokens = query_words(value)
+        tokens = index_tokens(value) if mode == "index" else query_words(value)
         for text, offset in tokens:
             token.text = token.original = text
             token.boost, token.stopped = 1.0, False
