@@ -17,7 +17,7 @@ import os
 from contextlib import contextmanager
 from itertools import islice
 
-from sqlalchemy import String, cast, delete, exists, func, literal, select, text
+from sqlalchemy import Connection, Engine, String, cast, create_engine, delete, exists, func, literal, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 
 from ..extensions import db
@@ -202,58 +202,47 @@ RANKED = 100
 COMMON = 0.05
 
 
+# PostgreSQL does not know that testing `@@` on an entry costs reading its 6–10 KB tsvector: left alone
+# it scans the whole table to count a common word, or walks the date index through thousands of entries
+# to find ten rare ones. Searches therefore run on connections of their own with these settings.
 PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on"},
          "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off"}}
+_engines: dict[tuple[str, str], Engine] = {}
 
 
-def _use(plan: str) -> None:
-    """Planner settings for the rest of the search: PostgreSQL does not know that testing `@@` on an
-    entry costs reading its 6 KB tsvector, so left alone it scans the whole table to count a common
-    word, or walks the date index through thousands of entries to find ten rare ones."""
-    settings = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in PLANS[plan].items())
-    db.session.execute(text(f"SELECT {settings}"))
+def _connection(plan: str) -> Connection:
+    """A connection planning as ``plan`` says, from a small pool kept for searches: each statement
+    commits on its own (a search only reads), so no round trip is spent on settings or transactions."""
+    url = db.engine.url
+    key = (url.render_as_string(hide_password=False), plan)
+    if key not in _engines:
+        options = " ".join(f"-c {name}={value}" for name, value in PLANS[plan].items())
+        _engines[key] = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8,
+                                      pool_pre_ping=True, hide_parameters=True, connect_args={"options": options})
+    return _engines[key].connect()
 
 
-@contextmanager
-def _planning():
-    """Restore the caller's planner settings after the search (one statement each way)."""
-    names = list(PLANS["bitmap"])
-    settings = [f"set_config('{name}', '{value}', true)" for name, value in PLANS["bitmap"].items()]
-    before = db.session.execute(text(  # read left to right: the settings before, then the bitmap plan
-        "SELECT " + ", ".join([f"current_setting('{n}')" for n in names] + settings))).one()[:len(names)]
-    try:
-        yield
-    finally:
-        settings = ", ".join(f"set_config('{name}', :{name}, true)" for name in names)
-        db.session.execute(text(f"SELECT {settings}"), dict(zip(names, before, strict=True)))
-
-
-def _capped_count(conditions: list) -> int:
+def _capped_count(connection: Connection, conditions: list) -> int:
     """How many entries match, counted up to COUNT_CAP + 1, from the GIN index without reading a
     tsvector unless a phrase needs its positions checked."""
     inner = select(literal(1)).select_from(SearchEntry).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(inner))
+    return connection.scalar(select(func.count()).select_from(inner))
 
 
-def _planned_rows(statement) -> float:
-    compiled = statement.compile(dialect=db.engine.dialect)
-    plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+def _planned_rows(connection: Connection, statement) -> float:
+    compiled = statement.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def _common(conditions: list, filters: list) -> bool:
+def _common(connection: Connection, conditions: list, filters: list) -> bool:
     """Does the query match more than COMMON of the entries the filters leave (planner's estimate)?"""
-    matched = _planned_rows(select(SearchEntry.id).where(*conditions))
-    among = _planned_rows(select(SearchEntry.id).where(*filters))
+    matched = _planned_rows(connection, select(SearchEntry.id).where(*conditions))
+    among = _planned_rows(connection, select(SearchEntry.id).where(*filters))
     return matched > COMMON * max(among, 1)
 
 
 def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozenset()) -> Results:
-    with _planning():
-        return _search(text_, filters, page, per_page)
-
-
-def _search(text_: str, filters: Filters, page: int, per_page: int) -> Results:
     """One total order: when a query has at most RANKED matches, by relevance (ts_rank), then newest,
     then number; with more, the newest RANKED by relevance first, then the others newest first. A
     common word costs a capped count, the newest RANKED entries read and ranked, and ten rows."""
@@ -264,62 +253,78 @@ def _search(text_: str, filters: Filters, page: int, per_page: int) -> Results:
     query_text = tsquery(phrases, words) if (phrases or words) else ""
     if query_text:
         conditions.append(_matches(query_text))  # last: PostgreSQL tests the cheap filters first
-    # The matches (up to COUNT_CAP + 1) with their dates, from the GIN index: for words no tsvector is
-    # read, a phrase's positions are checked once here.
-    matched = db.session.execute(select(SearchEntry.id, SearchEntry.published).where(*conditions)
-                                 .limit(COUNT_CAP + 1)).all()
-    results.total = len(matched)
-    start = (max(page, 1) - 1) * per_page
-    end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
-    page_ids: list[int] = []
-    scores: dict[int, float] = {}
-    if start >= min(end, results.total):
-        pass
-    elif not results.more:  # all the matches are here: rank the newest RANKED of them
-        by_date = [row.id for row in sorted(matched, key=lambda row: (row.published, row.id), reverse=True)]
-        newest = by_date[:RANKED]
-        if query_text:
-            score = func.ts_rank(SearchEntry.terms, cast(literal(query_text), TSQUERY))
-            scores = dict(db.session.execute(select(SearchEntry.id, score).where(SearchEntry.id.in_(newest))).all())
-        position = {entry_id: n for n, entry_id in enumerate(newest)}
-        newest.sort(key=lambda entry_id: (-scores.get(entry_id, 0.0), position[entry_id]))
-        page_ids = (newest + by_date[RANKED:])[start:end]
-    else:  # a common query: read its newest entries along the date index, or sort its GIN matches
-        by_date_index = _common(conditions, base)
-        if by_date_index:
-            _use("by date")
-        newest = (select(SearchEntry.id, SearchEntry.published, SearchEntry.terms).where(*conditions)
-                  .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()))
-        if start < RANKED:
-            candidates = newest.limit(RANKED).subquery()
-            score = (func.ts_rank(candidates.c.terms, cast(literal(query_text), TSQUERY)) if query_text
-                     else literal(0.0))
-            ranked = db.session.execute(select(candidates.c.id, score.label("score"))
-                                        .order_by(text("score DESC"), candidates.c.published.desc(),
-                                                  candidates.c.id.desc())).all()
-            scores = {row.id: float(row.score) for row in ranked}
-            page_ids = [row.id for row in ranked[start:end]]
-        if end > RANKED:
-            page_ids += db.session.scalars(select(SearchEntry.id).where(*conditions)
-                                           .order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
-                                           .offset(max(start, RANKED)).limit(end - max(start, RANKED))).all()
-        if by_date_index:
-            _use("bitmap")
-    rows = {row.id: row for row in db.session.execute(
-        select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
-               SearchEntry.category, SearchEntry.published).where(SearchEntry.id.in_(page_ids)))}
-    for entry_id in page_ids:
-        if (row := rows.get(entry_id)) is None:  # removed between the two statements
-            continue
-        results.hits.append(Hit(id=row.id, subject_html=highlight(row.subject, highlights, 200),
-                                snippet_html=highlight(f"{row.body} {row.reply}", highlights, 120),
-                                unit=row.unit, category=row.category, published=row.published,
-                                score=float(scores.get(entry_id, 0.0))))
-    if not results.total and text_.strip():
-        found = []
-        for word in suggestion_words(highlights):
-            count = _capped_count([*base, _matches(tsquery([], [word]))])
-            if count:
-                found.append((word, count))
-        results.suggestions = sorted(found, key=lambda item: -item[1])[:5]
+    with _connection("bitmap") as connection:
+        # The matches (up to COUNT_CAP + 1) with their dates, from the GIN index: for words no tsvector
+        # is read, a phrase's positions are checked once here.
+        matched = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*conditions)
+                                     .limit(COUNT_CAP + 1)).all()
+        results.total = len(matched)
+        start = (max(page, 1) - 1) * per_page
+        end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
+        page_ids: list[int] = []
+        scores: dict[int, float] = {}
+        if start >= min(end, results.total):
+            pass
+        elif not results.more:  # all the matches are here: rank the newest RANKED of them
+            page_ids, scores = _rank_all(connection, matched, query_text, start, end)
+        elif _common(connection, conditions, base):  # read its newest entries along the date index
+            with _connection("by date") as by_date:
+                page_ids, scores = _rank_newest(by_date, conditions, query_text, start, end)
+        else:  # or sort its matches from the GIN index
+            page_ids, scores = _rank_newest(connection, conditions, query_text, start, end)
+        rows = {row.id: row for row in connection.execute(
+            select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
+                   SearchEntry.category, SearchEntry.published).where(SearchEntry.id.in_(page_ids)))}
+        for entry_id in page_ids:
+            if (row := rows.get(entry_id)) is None:  # removed between the two statements
+                continue
+            results.hits.append(Hit(id=row.id, subject_html=highlight(row.subject, highlights, 200),
+                                    snippet_html=highlight(f"{row.body} {row.reply}", highlights, 120),
+                                    unit=row.unit, category=row.category, published=row.published,
+                                    score=float(scores.get(entry_id, 0.0))))
+        if not results.total and text_.strip():
+            results.suggestions = _suggestions(connection, base, highlights)
     return results
+
+
+def _rank_all(connection: Connection, matched, query_text: str, start: int, end: int):
+    """The page of a query with at most COUNT_CAP matches: the newest RANKED by ts_rank, the rest newest first."""
+    by_date = [row.id for row in sorted(matched, key=lambda row: (row.published, row.id), reverse=True)]
+    newest = by_date[:RANKED]
+    scores = {}
+    if query_text:
+        score = func.ts_rank(SearchEntry.terms, cast(literal(query_text), TSQUERY))
+        scores = dict(connection.execute(select(SearchEntry.id, score).where(SearchEntry.id.in_(newest))).all())
+    position = {entry_id: n for n, entry_id in enumerate(newest)}
+    newest.sort(key=lambda entry_id: (-scores.get(entry_id, 0.0), position[entry_id]))
+    return (newest + by_date[RANKED:])[start:end], scores
+
+
+def _rank_newest(connection: Connection, conditions: list, query_text: str, start: int, end: int):
+    """The page of a common query: its newest RANKED by ts_rank, then the others newest first."""
+    page_ids, scores = [], {}
+    newest = (select(SearchEntry.id, SearchEntry.published, SearchEntry.terms).where(*conditions)
+              .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()))
+    if start < RANKED:
+        candidates = newest.limit(RANKED).subquery()
+        score = (func.ts_rank(candidates.c.terms, cast(literal(query_text), TSQUERY)) if query_text
+                 else literal(0.0))
+        ranked = connection.execute(select(candidates.c.id, score.label("score"))
+                                    .order_by(text("score DESC"), candidates.c.published.desc(),
+                                              candidates.c.id.desc())).all()
+        scores = {row.id: float(row.score) for row in ranked}
+        page_ids = [row.id for row in ranked[start:end]]
+    if end > RANKED:
+        page_ids += connection.scalars(select(SearchEntry.id).where(*conditions)
+                                       .order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
+                                       .offset(max(start, RANKED)).limit(end - max(start, RANKED))).all()
+    return page_ids, scores
+
+
+def _suggestions(connection: Connection, base: list, highlights: list[str]) -> list[tuple[str, int]]:
+    """For an empty result: each word alone, with how many messages it finds (up to COUNT_CAP + 1)."""
+    found = []
+    for word in suggestion_words(highlights):
+        if count := _capped_count(connection, [*base, _matches(tsquery([], [word]))]):
+            found.append((word, count))
+    return sorted(found, key=lambda item: -item[1])[:5]
