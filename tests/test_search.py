@@ -202,6 +202,26 @@ def test_a_large_postgresql_rebuild_analyses_in_processes_and_writes_the_same_en
         app.config["SEARCH_BACKEND"] = ""
 
 
+def test_a_postgresql_search_plans_on_its_own_connections_and_leaves_the_callers_alone(app, corpus):
+    from sqlalchemy import text
+
+    from portal.search import postgres_backend
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    app.config["SEARCH_BACKEND"] = "postgres"
+    setting = text("SELECT current_setting('enable_seqscan'), current_setting('enable_bitmapscan')")
+    try:
+        search.rebuild(corpus[:5])
+        before = db.session.execute(setting).one()
+        assert search.search("答复").total and db.session.execute(setting).one() == before == ("on", "on")
+        with postgres_backend._connection("bitmap") as bitmap, postgres_backend._connection("by date") as by_date:
+            assert bitmap.execute(setting).one() == ("off", "on") and by_date.execute(setting).one() == ("off", "off")
+    finally:
+        search.rebuild([])
+        app.config["SEARCH_BACKEND"] = ""
+
+
 def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_rebuilt(app, tmp_path, monkeypatch):
     from whoosh import index as whoosh_index
 
