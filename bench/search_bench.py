@@ -159,7 +159,8 @@ def main(n: int, url: str, engines: set[str], scale: int = 0, scale_url: str = "
             seconds, note = index_with(app, docs), ""
             kept.record(name, seconds)
         rates[name] = f"{name} {n / seconds:.0f} docs/s ({seconds:.0f} s{note})"
-    db_fts = sqlite3.connect(":memory:")
+    (Path(folder) / "fts.db").unlink(missing_ok=True)  # rebuilt every run (bench/whoosh_levers.py reads it)
+    db_fts = sqlite3.connect(Path(folder) / "fts.db")
     db_fts.execute("CREATE VIRTUAL TABLE docs USING fts5(content, tokenize='unicode61')")
     started = time.perf_counter()
     db_fts.executemany("INSERT INTO docs(rowid, content) VALUES (?, ?)",
