@@ -171,8 +171,7 @@ def _breakdowns(current_rows, previous_rows) -> list[Breakdown]:
     for position, (key, title) in enumerate(DIMENSIONS):
         blank = "未交办" if key == "unit" else "未填写"
         label = names.get(key, lambda value, blank=blank: value or blank)
-        now = Counter(label(row[position]) for row in current_rows)
-        before = Counter(label(row[position]) for row in previous_rows)
+        now, before = (_counted(rows, position, label) for rows in (current_rows, previous_rows))
         rows = [Row(name, count, before.get(name, 0)) for name, count in now.most_common()]
         if len(rows) > TOP:
             shown = {row.label for row in rows[:TOP]}
@@ -180,6 +179,15 @@ def _breakdowns(current_rows, previous_rows) -> list[Breakdown]:
             rows = [*rows[:TOP], rest]
         result.append(Breakdown(key, title, rows))
     return result
+
+
+def _counted(rows, position: int, label) -> Counter:
+    """Rows by the label of their value at ``position``: each distinct value labelled once (10,000 rows
+    have a few dozen), labels in the order they first occur."""
+    counted = Counter()
+    for value, count in Counter(row[position] for row in rows).items():
+        counted[label(value)] += count
+    return counted
 
 
 def _channel_name(code: str) -> str:
