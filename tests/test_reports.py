@@ -317,6 +317,22 @@ def test_a_period_stored_before_its_words_were_packed_is_mined_again_once(city):
     assert db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == "2026-11")).packed
 
 
+def test_words_packed_in_a_form_this_code_cannot_read_are_mined_again_in_full(city):
+    from portal.models import MinedPeriod
+    from portal.queries import reports
+    from portal.services.reminders import tick
+
+    make_month(city)
+    with on("2026-11-20", 7):
+        tick()
+    assigned(city, "2026-11-21", subject="小区夜间施工噪音扰民", body="夜间施工噪音扰民，影响居民休息")
+    stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == "2026-11"))
+    stored.packed = b"corpus0\n" + bytes(100)  # an older format
+    texts = reports.period_texts(*reports.utc_bounds(NOVEMBER))
+    mined, full = reports.mine(texts, stored), reports.mine(texts)
+    assert (mined.keywords, mined.groups, mined.pairs) == (full.keywords, full.groups, full.pairs)
+
+
 def test_the_open_quarter_is_stored_by_tick_too_and_its_view_mines_only_what_came_in_since(city, monkeypatch):
     from portal import textmining
     from portal.queries import reports

@@ -268,9 +268,10 @@ def mine(texts: list[_Text], stored: MinedPeriod | None = None, *, digest: str |
     digest = digest or digest_of(texts)
     if stored is not None and stored.digest == digest:
         return Mined(digest, None, [tuple(p) for p in stored.pairs], stored.keywords, stored.groups)
-    if stored is None or stored.packed is None:
+    known = _unpacked(stored)
+    if known is None:
         return _mine_all(texts, digest)
-    corpus, new = _brought_up_to_date(textmining.Corpus.unpack(stored.packed), texts)
+    corpus, new = _brought_up_to_date(known, texts)
     if len(new) > max(len(texts) // 10, 20):  # many new: one join of all is quicker
         pairs = textmining.near_duplicates(*corpus.word_lists())
     else:
@@ -280,6 +281,17 @@ def mine(texts: list[_Text], stored: MinedPeriod | None = None, *, digest: str |
                  and position[a] not in new and position[b] not in new}
         pairs |= corpus.pairs_with(new)
     return _result(digest, corpus, pairs, corpus.keywords(3 * HOT_TOPICS))
+
+
+def _unpacked(stored: MinedPeriod | None) -> textmining.Corpus | None:
+    """The stored words; none if there are none or they are packed as this code cannot read (an older
+    version: the period is then mined in full, as if nothing were stored)."""
+    if stored is None or stored.packed is None:
+        return None
+    try:
+        return textmining.Corpus.unpack(stored.packed)
+    except ValueError:
+        return None
 
 
 def _mine_all(texts: list[_Text], digest: str) -> Mined:
