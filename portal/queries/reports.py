@@ -21,7 +21,7 @@ from ..rules.assessment import percent
 from ..rules.periods import Period
 from ..rules.workflow import Status
 from .common import policy
-from .projection import answered_rows
+from .projection import on_time_count
 
 TOP = 12  # rows per breakdown before "其他"
 
@@ -206,8 +206,7 @@ def _category_label(code: str) -> str:
 
 def _on_time(period: Period) -> tuple[int, int]:
     start, end = utc_bounds(period)
-    rows = answered_rows(Message.answered_at >= start, Message.answered_at < end)
-    return sum(row.on_time for row in rows), len(rows)
+    return on_time_count(Message.answered_at >= start, Message.answered_at < end)
 
 
 def _satisfaction(period: Period) -> tuple[int, int]:
