@@ -79,17 +79,19 @@ def keywords(documents: list[list[str]], limit: int = 15) -> list[Keyword]:
     for index, document in enumerate(documents):
         for word in dict.fromkeys(document):
             used_by[word].append(index)
-    return ranked_keywords(used_by.items(), len(documents), limit)
+    return ranked_keywords(((word, len(users), users[:3]) for word, users in used_by.items()), len(documents), limit)
 
 
-def ranked_keywords(used_by, documents: int, limit: int) -> list[Keyword]:
-    """Keywords from (word, the indexes of the documents using it, ascending) of ``documents`` in all."""
+def keyword_floor(documents: int) -> int:
+    return max(2, math.ceil(documents * 0.005))  # a hot topic is raised by more than one citizen
+
+
+def ranked_keywords(counted, documents: int, limit: int) -> list[Keyword]:
+    """Keywords from (word, how many documents use it, the first three of them) of ``documents`` in all."""
     idf, unseen = background_idf()
-    total = max(documents, 1)
-    floor = max(2, math.ceil(documents * 0.005))  # a hot topic is raised by more than one citizen
-    ranked = [Keyword(word, len(users), len(users) * (math.log(len(users) / total) + idf.get(word, unseen)),
-                      tuple(users[:3]))
-              for word, users in used_by if len(users) >= floor]
+    total, floor = max(documents, 1), keyword_floor(documents)
+    ranked = [Keyword(word, count, count * (math.log(count / total) + idf.get(word, unseen)), tuple(first))
+              for word, count, first in counted if count >= floor]
     ranked = [k for k in ranked if _topical(k)]
     ranked.sort(key=lambda k: (-k.score, k.word))
     return ranked[:limit]
@@ -314,10 +316,9 @@ class Corpus:
         return pairs
 
     def keywords(self, limit: int) -> list[Keyword]:
-        floor = max(2, math.ceil(len(self) * 0.005))  # as ranked_keywords: only these words can rank
-        users = self.whole_users
-        used_by = ((self.vocabulary[w], users[w]) for w, n in enumerate(users.lengths()) if n >= floor)
-        return ranked_keywords(used_by, len(self), limit)
+        floor, users = keyword_floor(len(self)), self.whole_users
+        counted = ((self.vocabulary[w], n, users.head(w, 3)) for w, n in enumerate(users.lengths()) if n >= floor)
+        return ranked_keywords(counted, len(self), limit)
 
     def pack(self) -> bytes:
         if any(len(mark) != self.MARK for mark in self.marks):
@@ -367,6 +368,14 @@ class _Lists:
         if index < len(self.starts) - 1:
             return self.flat[self.starts[index]:self.starts[index + 1]].tolist()
         raise IndexError(index)
+
+    def head(self, index: int, size: int) -> list[int]:
+        """The first ``size`` of a list, without unpacking the rest."""
+        found = self.changed.get(index)
+        if found is not None:
+            return found[:size]
+        start = self.starts[index]
+        return self.flat[start:min(start + size, self.starts[index + 1])].tolist()
 
     def mutable(self, index: int) -> list[int]:
         if index not in self.changed:
