@@ -122,34 +122,12 @@ def similar_groups(subjects: list[list[str]], bodies: list[list[str]]) -> list[l
     return groups_of(len(subjects), near_duplicates(subjects, bodies))
 
 
-def near_duplicates(subjects: list[list[str]], bodies: list[list[str]], new: set[int] | None = None) -> set:
-    """Every pair (i, j), i < j, of near-duplicates; with ``new``, only the pairs with a message of
-    ``new`` in them (the pairs among the others are known already)."""
+def near_duplicates(subjects: list[list[str]], bodies: list[list[str]]) -> set:
+    """Every pair (i, j), i < j, of near-duplicates (Corpus.pairs_with: only those with a few messages)."""
     subject_sets = [set(s) for s in subjects]
     whole_sets = [set(s) | set(b) for s, b in zip(subjects, bodies, strict=True)]
     joins = ((subject_sets, SUBJECT_THRESHOLD, SUBJECT_MINIMUM), (whole_sets, TEXT_THRESHOLD, TEXT_MINIMUM))
-    if new is None:
-        return {pair for sets, threshold, minimum in joins for pair in similar_pairs(sets, threshold, minimum=minimum)}
-    return {pair for sets, threshold, minimum in joins for pair in pairs_with(sets, new, threshold, minimum=minimum)}
-
-
-def pairs_with(sets: list[set[str]], new: set[int], threshold: float, *, minimum: int = 1):
-    """Every pair at or above the threshold with a set of ``new`` in it, for a few new sets among many:
-    a set y can reach the threshold with x only if it holds one of the first |x| - ceil(t·|x|) + 1 words
-    of x in any fixed order (here: rarest in the background corpus first), so each new set is compared
-    only with the sets holding one of those (a scan at C speed), and the candidates exactly."""
-    idf, unseen = background_idf()
-    for i in sorted(new):
-        x = sets[i]
-        if len(x) < minimum:
-            continue
-        ordered = sorted(x, key=lambda w: (-idf.get(w, unseen), w))
-        prefix = set(ordered[:_prefix_length(len(x), threshold)])
-        low, high = threshold * len(x) - 1e-9, len(x) / threshold + 1e-9
-        for j, y in enumerate(sets):
-            if j != i and low <= len(y) <= high and len(y) >= minimum and not prefix.isdisjoint(y) \
-                    and jaccard(x, y) >= threshold:
-                yield min(i, j), max(i, j)
+    return {pair for sets, threshold, minimum in joins for pair in similar_pairs(sets, threshold, minimum=minimum)}
 
 
 def _prefix_length(size: int, threshold: float) -> int:

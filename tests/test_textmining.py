@@ -25,15 +25,21 @@ def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_finds(thresho
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 1.0])
-def test_the_pairs_of_a_few_new_sets_are_exactly_those_a_brute_force_finds_with_them(threshold):
+def test_the_pairs_of_a_few_new_sets_are_exactly_those_a_brute_force_finds_with_them(threshold, monkeypatch):
     """What the open month's report adds to the pairs mined before: nothing missed, nothing extra."""
+    for name in ("SUBJECT_THRESHOLD", "TEXT_THRESHOLD"):
+        monkeypatch.setattr(textmining, name, threshold)
+    monkeypatch.setattr(textmining, "SUBJECT_MINIMUM", 2)
+    monkeypatch.setattr(textmining, "TEXT_MINIMUM", 2)
     rng = random.Random(11)
     vocabulary = [f"w{n}" for n in range(40)] + ["噪音", "施工", "停车"]  # some known to the background corpus
     sets = [set(rng.sample(vocabulary, rng.randint(1, 12))) for _ in range(250)]
     sets += [set(s) for s in sets[:20]]
     new = set(rng.sample(range(len(sets)), 15)) | {len(sets) - 1}
+    corpus = textmining.Corpus.of([sorted(s) for s in sets], [[] for _ in sets], list(range(len(sets))),
+                                  [bytes(8)] * len(sets))
     expected = {pair for pair in brute_force(sets, threshold, 2) if new & set(pair)}
-    assert set(textmining.pairs_with(sets, new, threshold, minimum=2)) == expected
+    assert corpus.pairs_with(new) == expected
 
 
 def test_a_corpus_added_to_and_changed_finds_exactly_the_pairs_and_keywords_of_its_texts():

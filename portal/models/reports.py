@@ -19,7 +19,7 @@ class MinedPeriod(db.Model):
     period: Mapped[str] = mapped_column(String(10), unique=True)  # Period.key: 2026-11, 2026-Q4
     digest: Mapped[str] = mapped_column(String(64))
     closed: Mapped[bool] = mapped_column(default=False)  # mined after the period's end
-    # every message's words (textmining.Corpus.pack: ids into a vocabulary, both ways, ~4 MB a month of
+    # every message's words (textmining.Corpus.pack: ids into a vocabulary, both ways, 6 MB for a month of
     # 10,000): what the open period's view adds its new messages to; loaded only then
     packed: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pairs: Mapped[list] = mapped_column(JSON)  # [[message id, message id], …]: every near-duplicate pair
