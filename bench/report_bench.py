@@ -2,12 +2,15 @@
 one month of N real messages (附件3, 附件4 and 附件2's test set of ../shared/data/wenzheng-2020, up to
 9,689 distinct ones), each with a lead unit, 70% answered.
 
-    .venv/bin/python bench/report_bench.py [N=5000] [DATABASE_URL]
+    .venv/bin/python bench/report_bench.py [N=5000] [DATABASE_URL] [--save FILE] [--against FILE]
 
-Uses a temporary SQLite database unless a URL is given. Prints seconds per step. (The recombined
+Uses a temporary SQLite database unless a URL is given. Prints seconds per step; --save writes them
+to FILE (JSON), --against prints them next to those of an earlier run saved so (say, of the code
+before a change: copy this script into a checkout of it and run it there with --save). (The recombined
 corpus of bench/corpus.py is no use here: built from 526 messages, every message resembles hundreds
 of others, which no real month does.)
 """
+import json
 import random
 import sys
 import tempfile
@@ -24,7 +27,7 @@ from portal.queries import assessment, dashboard, proposals, reports  # noqa: E4
 from portal.rules.periods import Period  # noqa: E402
 from portal.services.reports import mine_periods  # noqa: E402
 
-MONTH = Period.parse("2026-10")
+MONTH, QUARTER = Period.parse("2026-10"), Period.parse("2026-Q4")
 
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wenzheng-2020"
@@ -80,15 +83,23 @@ def add(docs: list[dict], units: list[Unit], start: datetime, minutes: int, firs
     db.session.commit()
 
 
+FIGURES: dict[str, float] = {}  # label → seconds, this run
+BEFORE: dict[str, float] = {}  # label → seconds, of the run given by --against
+
+
 def timed(label: str, action):
     started = time.perf_counter()
     result = action()
-    print(f"{label:<44} {time.perf_counter() - started:7.2f} s")
+    FIGURES[label] = seconds = time.perf_counter() - started
+    before = f"{BEFORE[label]:7.2f} s  →" if label in BEFORE else " " * 11
+    print(f"{label:<58} {before} {seconds:7.2f} s" if BEFORE else f"{label:<58} {seconds:7.2f} s")
     return result
 
 
 def main(n: int, url: str | None) -> None:
     url = url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'report.db'}"
+    if BEFORE:
+        print(f"{'':<58} {'before':>9}    {'now':>7}")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": tempfile.mkdtemp()})
     with app.app_context():
         db.drop_all()
@@ -126,6 +137,9 @@ def stored(n: int, new: int = 20) -> None:
         add(docs, Unit.query.all(), last_day, 60, first=n + 1)
         reports._mined.clear()
         timed(f"analysis report, open month, {new} new since the tick", lambda: reports.analysis(MONTH))
+        timed("  the same view again (cached in the process)", lambda: reports.analysis(MONTH))
+        reports._mined.clear()
+        timed(f"analysis report, open quarter, {new} new since the tick", lambda: reports.analysis(QUARTER))
         reports._mined.clear()
         timed(f"tick: the open month again ({new} new)", lambda: mine_periods(clock.today()))
     with clock.frozen(clock.china_to_utc(datetime(2026, 11, 1, 7))):
@@ -134,5 +148,20 @@ def stored(n: int, new: int = 20) -> None:
     timed("analysis report, closed month (stored)", lambda: reports.analysis(MONTH))
 
 
+def option(name: str) -> str | None:
+    """The value after ``name`` on the command line (both taken out of it)."""
+    if name not in sys.argv:
+        return None
+    at = sys.argv.index(name)
+    value = sys.argv[at + 1]
+    del sys.argv[at:at + 2]
+    return value
+
+
 if __name__ == "__main__":
+    save, against = option("--save"), option("--against")
+    if against:
+        BEFORE.update(json.loads(Path(against).read_text()))
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000, sys.argv[2] if len(sys.argv) > 2 else None)
+    if save:
+        Path(save).write_text(json.dumps(FIGURES, ensure_ascii=False, indent=1))

@@ -10,6 +10,9 @@ only pairs that share a rare word are ever compared.
 """
 import math
 import re
+import sys
+from array import array
+from bisect import insort
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,16 +75,23 @@ class Keyword:
 def keywords(documents: list[list[str]], limit: int = 15) -> list[Keyword]:
     """The period's hot words, by keyness: messages using the word × log(how much more often the
     period's messages use it than messages in general). Everyday words score about zero."""
-    idf, unseen = background_idf()
-    total = max(len(documents), 1)
     used_by: dict[str, list[int]] = defaultdict(list)
     for index, document in enumerate(documents):
         for word in dict.fromkeys(document):
             used_by[word].append(index)
-    floor = max(2, math.ceil(len(documents) * 0.005))  # a hot topic is raised by more than one citizen
-    ranked = [Keyword(word, len(users), len(users) * (math.log(len(users) / total) + idf.get(word, unseen)),
-                      tuple(users[:3]))
-              for word, users in used_by.items() if len(users) >= floor]
+    return ranked_keywords(((word, len(users), users[:3]) for word, users in used_by.items()), len(documents), limit)
+
+
+def keyword_floor(documents: int) -> int:
+    return max(2, math.ceil(documents * 0.005))  # a hot topic is raised by more than one citizen
+
+
+def ranked_keywords(counted, documents: int, limit: int) -> list[Keyword]:
+    """Keywords from (word, how many documents use it, the first three of them) of ``documents`` in all."""
+    idf, unseen = background_idf()
+    total, floor = max(documents, 1), keyword_floor(documents)
+    ranked = [Keyword(word, count, count * (math.log(count / total) + idf.get(word, unseen)), tuple(first))
+              for word, count, first in counted if count >= floor]
     ranked = [k for k in ranked if _topical(k)]
     ranked.sort(key=lambda k: (-k.score, k.word))
     return ranked[:limit]
@@ -112,34 +122,18 @@ def similar_groups(subjects: list[list[str]], bodies: list[list[str]]) -> list[l
     return groups_of(len(subjects), near_duplicates(subjects, bodies))
 
 
-def near_duplicates(subjects: list[list[str]], bodies: list[list[str]], new: set[int] | None = None) -> set:
-    """Every pair (i, j), i < j, of near-duplicates; with ``new``, only the pairs with a message of
-    ``new`` in them (the pairs among the others are known already)."""
+def near_duplicates(subjects: list[list[str]], bodies: list[list[str]]) -> set:
+    """Every pair (i, j), i < j, of near-duplicates (Corpus.pairs_with: only those with a few messages)."""
     subject_sets = [set(s) for s in subjects]
     whole_sets = [set(s) | set(b) for s, b in zip(subjects, bodies, strict=True)]
     joins = ((subject_sets, SUBJECT_THRESHOLD, SUBJECT_MINIMUM), (whole_sets, TEXT_THRESHOLD, TEXT_MINIMUM))
-    if new is None:
-        return {pair for sets, threshold, minimum in joins for pair in similar_pairs(sets, threshold, minimum=minimum)}
-    return {pair for sets, threshold, minimum in joins for pair in pairs_with(sets, new, threshold, minimum=minimum)}
+    return {pair for sets, threshold, minimum in joins for pair in similar_pairs(sets, threshold, minimum=minimum)}
 
 
-def pairs_with(sets: list[set[str]], new: set[int], threshold: float, *, minimum: int = 1):
-    """Every pair at or above the threshold with a set of ``new`` in it, for a few new sets among many:
-    a set y can reach the threshold with x only if it holds one of the first |x| - ceil(t·|x|) + 1 words
-    of x in any fixed order (here: rarest in the background corpus first), so each new set is compared
-    only with the sets holding one of those (a scan at C speed), and the candidates exactly."""
-    idf, unseen = background_idf()
-    for i in sorted(new):
-        x = sets[i]
-        if len(x) < minimum:
-            continue
-        ordered = sorted(x, key=lambda w: (-idf.get(w, unseen), w))
-        prefix = set(ordered[:len(x) - math.ceil(threshold * len(x)) + 1])
-        low, high = threshold * len(x) - 1e-9, len(x) / threshold + 1e-9
-        for j, y in enumerate(sets):
-            if j != i and low <= len(y) <= high and len(y) >= minimum and not prefix.isdisjoint(y) \
-                    and jaccard(x, y) >= threshold:
-                yield min(i, j), max(i, j)
+def _prefix_length(size: int, threshold: float) -> int:
+    """A set y with Jaccard(x, y) >= t shares at least ceil(t·|x|) of x's words, so one of any
+    |x| - ceil(t·|x|) + 1 of them (the float error taken off so as never to make the prefix too short)."""
+    return size - math.ceil(threshold * size - 1e-9) + 1
 
 
 def groups_of(size: int, pairs) -> list[list[int]]:
@@ -209,3 +203,224 @@ class UnionFind:
         for item in range(len(self.parent)):
             members[self.find(item)].append(item)
         return list(members.values())
+
+
+class Corpus:
+    """A period's messages as word sets kept both ways, so that a few messages can be added or changed
+    without going over all the others (the open month's report, issue 15 §5): each message's subject
+    words and whole-text words (ids into ``vocabulary``), and each word's messages (positions,
+    ascending) for both. ``keys`` and ``marks`` name each message for its keeper (its id and the
+    hash of its text, MARK bytes). Packed as arrays of ints, loaded without parsing, and a list is
+    unpacked only when read: a view that adds 20 messages to 10,000 reads a few hundred of them."""
+
+    MAGIC, MARK = b"corpus2\n", 8
+
+    def __init__(self, vocabulary: list[str], keys: list[int], marks: list[bytes], lists: list["_Lists"]):
+        self.vocabulary, self.keys, self.marks = vocabulary, keys, marks
+        self.subjects, self.wholes, self.subject_users, self.whole_users = lists
+        self._word_id: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, subjects: list[list[str]], bodies: list[list[str]], keys: list[int], marks: list[bytes]) -> "Corpus":
+        corpus = cls([], [], [], [_Lists() for _ in range(4)])
+        for key, mark, subject, body in zip(keys, marks, subjects, bodies, strict=True):
+            corpus.put(len(corpus.keys), key, mark, subject, body)
+        return corpus
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def put(self, position: int, key: int, mark: bytes, subject: list[str], body: list[str]) -> None:
+        """Set the message at ``position`` (a new one at the end, or one whose text changed)."""
+        new_subject, new_whole = self._ids(subject), self._ids(subject + body)
+        if position == len(self.keys):
+            self.keys.append(key)
+            self.marks.append(mark)
+            self.subjects.append([])
+            self.wholes.append([])
+        self.keys[position], self.marks[position] = key, mark
+        for sets, users, new in ((self.subjects, self.subject_users, new_subject),
+                                 (self.wholes, self.whole_users, new_whole)):
+            for word in sets[position]:
+                users.mutable(word).remove(position)
+            for word in new:
+                insort(users.mutable(word), position)  # at the end for a new message: a cheap append
+            sets.put(position, new)
+
+    @property
+    def word_id(self) -> dict[str, int]:
+        if self._word_id is None:
+            self._word_id = {word: number for number, word in enumerate(self.vocabulary)}
+        return self._word_id
+
+    def _ids(self, words: list[str]) -> list[int]:
+        ids = []
+        for word in dict.fromkeys(words):
+            number = self.word_id.get(word)
+            if number is None:
+                number = self.word_id[word] = len(self.vocabulary)
+                self.vocabulary.append(word)
+                self.subject_users.append([])
+                self.whole_users.append([])
+            ids.append(number)
+        return ids
+
+    def reordered(self, keys: list[int]) -> "Corpus":
+        """The messages of ``keys`` in that order: those known with their words, the others empty and
+        unmarked (to be put); for when a message left the period or came in between others."""
+        at = {key: position for position, key in enumerate(self.keys)}
+        kept = [at.get(key) for key in keys]
+        subjects = [self.subjects[p] if p is not None else [] for p in kept]
+        wholes = [self.wholes[p] if p is not None else [] for p in kept]
+        lists = [_Lists.of(subjects), _Lists.of(wholes), _Lists.of(_postings(subjects, len(self.vocabulary))),
+                 _Lists.of(_postings(wholes, len(self.vocabulary)))]
+        return Corpus(self.vocabulary, list(keys), [self.marks[p] if p is not None else b"" for p in kept], lists)
+
+    def word_lists(self) -> tuple[list[list[str]], list[list[str]]]:
+        """(subject words, whole-text words) of each message, for a join of all."""
+        vocabulary = self.vocabulary
+        return ([[vocabulary[w] for w in self.subjects[i]] for i in range(len(self))],
+                [[vocabulary[w] for w in self.wholes[i]] for i in range(len(self))])
+
+    def pairs_with(self, new: set[int]) -> set[tuple[int, int]]:
+        """Every near-duplicate pair (as near_duplicates finds them) with a message of ``new`` in it."""
+        joins = ((self.subjects, self.subject_users, SUBJECT_THRESHOLD, SUBJECT_MINIMUM),
+                 (self.wholes, self.whole_users, TEXT_THRESHOLD, TEXT_MINIMUM))
+        pairs = set()
+        for sets, users, threshold, minimum in joins:
+            sizes, used = sets.lengths(), users.lengths()  # so as to unpack only the lists compared
+            for i in sorted(new):
+                pairs.update(_pairs_of(i, sets, sizes, users, used, threshold, minimum))
+        return pairs
+
+    def keywords(self, limit: int) -> list[Keyword]:
+        floor, users = keyword_floor(len(self)), self.whole_users
+        counted = ((self.vocabulary[w], n, users.head(w, 3)) for w, n in enumerate(users.lengths()) if n >= floor)
+        return ranked_keywords(counted, len(self), limit)
+
+    def pack(self) -> bytes:
+        if any(len(mark) != self.MARK for mark in self.marks):
+            raise ValueError("every message needs its mark to be packed")
+        sections = ["\n".join(self.vocabulary).encode(), _bytes(array("q", self.keys)), b"".join(self.marks)]
+        for lists in (self.subjects, self.wholes, self.subject_users, self.whole_users):
+            sections += lists.pack()
+        return self.MAGIC + _bytes(array("q", [len(s) for s in sections])) + b"".join(sections)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> "Corpus":
+        if not data.startswith(cls.MAGIC):
+            raise ValueError("not a packed corpus")
+        start = len(cls.MAGIC) + 11 * 8
+        sections = []
+        for length in _array("q", data[len(cls.MAGIC):start]):
+            sections.append(data[start:start + length])
+            start += length
+        vocabulary = sections[0].decode().split("\n") if sections[0] else []
+        marks = [sections[2][n:n + cls.MARK] for n in range(0, len(sections[2]), cls.MARK)]
+        lists = [_Lists(_array("I", sections[n]), _array("I", sections[n + 1])) for n in range(3, 11, 2)]
+        return cls(vocabulary, _array("q", sections[1]).tolist(), marks, lists)
+
+
+class _Lists:
+    """Lists of ints packed in one array with each one's start (and the end); a list is unpacked when
+    read, and kept apart once changed."""
+
+    def __init__(self, starts: array | None = None, flat: array | None = None):
+        self.starts, self.flat = starts if starts is not None else array("I", [0]), flat or array("I")
+        self.changed: dict[int, list[int]] = {}
+        self.size = len(self.starts) - 1
+
+    @classmethod
+    def of(cls, lists: list[list[int]]) -> "_Lists":
+        result = cls()
+        result.changed, result.size = dict(enumerate(lists)), len(lists)
+        return result
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> list[int]:
+        found = self.changed.get(index)
+        if found is not None:
+            return found
+        if index < len(self.starts) - 1:
+            return self.flat[self.starts[index]:self.starts[index + 1]].tolist()
+        raise IndexError(index)
+
+    def head(self, index: int, size: int) -> list[int]:
+        """The first ``size`` of a list, without unpacking the rest."""
+        found = self.changed.get(index)
+        if found is not None:
+            return found[:size]
+        start = self.starts[index]
+        return self.flat[start:min(start + size, self.starts[index + 1])].tolist()
+
+    def mutable(self, index: int) -> list[int]:
+        if index not in self.changed:
+            self.changed[index] = self[index]
+        return self.changed[index]
+
+    def put(self, index: int, values: list[int]) -> None:
+        self.changed[index] = values
+
+    def append(self, values: list[int]) -> None:
+        self.changed[self.size] = values
+        self.size += 1
+
+    def lengths(self) -> list[int]:
+        starts = self.starts
+        lengths = [b - a for a, b in zip(starts, starts[1:])]  # noqa: B905 (starts has one more)
+        lengths += [0] * (self.size - len(lengths))
+        for index, values in self.changed.items():
+            lengths[index] = len(values)
+        return lengths
+
+    def pack(self) -> tuple[bytes, bytes]:
+        if not self.changed:
+            return _bytes(array("I", self.starts)), _bytes(array("I", self.flat))
+        lists = [self[index] for index in range(self.size)]
+        starts = array("I", [0])
+        for values in lists:
+            starts.append(starts[-1] + len(values))
+        return _bytes(starts), _bytes(array("I", (value for values in lists for value in values)))
+
+
+def _postings(sets: list[list[int]], words: int) -> list[list[int]]:
+    users: list[list[int]] = [[] for _ in range(words)]
+    for position, words_of in enumerate(sets):
+        for word in words_of:
+            users[word].append(position)
+    return users
+
+
+def _pairs_of(i: int, sets: _Lists, sizes: list[int], users: _Lists, used: list[int], threshold: float,
+              minimum: int):
+    """Pairs of message i at or above the threshold: only the messages holding one of i's prefix words,
+    its words used by the fewest messages first (any prefix of that length will do), are compared."""
+    x = sets[i]
+    if len(x) < minimum:
+        return
+    ordered = sorted(x, key=lambda w: (used[w], w))
+    candidates = set().union(*(users[w] for w in ordered[:_prefix_length(len(x), threshold)]))
+    low, high, words = threshold * len(x) - 1e-9, len(x) / threshold + 1e-9, set(x)
+    for j in candidates:
+        size = sizes[j]
+        if j != i and low <= size <= high and size >= minimum:
+            common = len(words.intersection(sets[j]))
+            if common / (len(x) + size - common) >= threshold:  # as jaccard(), to the last bit
+                yield min(i, j), max(i, j)
+
+
+def _array(kind: str, data: bytes) -> array:
+    values = array(kind)
+    values.frombytes(data)
+    if sys.byteorder != "little":  # packed little-endian, whatever machine reads it
+        values.byteswap()
+    return values
+
+
+def _bytes(values: array) -> bytes:
+    if sys.byteorder != "little":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()

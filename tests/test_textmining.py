@@ -25,15 +25,55 @@ def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_finds(thresho
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 1.0])
-def test_the_pairs_of_a_few_new_sets_are_exactly_those_a_brute_force_finds_with_them(threshold):
+def test_the_pairs_of_a_few_new_sets_are_exactly_those_a_brute_force_finds_with_them(threshold, monkeypatch):
     """What the open month's report adds to the pairs mined before: nothing missed, nothing extra."""
+    for name in ("SUBJECT_THRESHOLD", "TEXT_THRESHOLD"):
+        monkeypatch.setattr(textmining, name, threshold)
+    monkeypatch.setattr(textmining, "SUBJECT_MINIMUM", 2)
+    monkeypatch.setattr(textmining, "TEXT_MINIMUM", 2)
     rng = random.Random(11)
     vocabulary = [f"w{n}" for n in range(40)] + ["噪音", "施工", "停车"]  # some known to the background corpus
     sets = [set(rng.sample(vocabulary, rng.randint(1, 12))) for _ in range(250)]
     sets += [set(s) for s in sets[:20]]
     new = set(rng.sample(range(len(sets)), 15)) | {len(sets) - 1}
+    corpus = textmining.Corpus.of([sorted(s) for s in sets], [[] for _ in sets], list(range(len(sets))),
+                                  [bytes(8)] * len(sets))
     expected = {pair for pair in brute_force(sets, threshold, 2) if new & set(pair)}
-    assert set(textmining.pairs_with(sets, new, threshold, minimum=2)) == expected
+    assert corpus.pairs_with(new) == expected
+
+
+def test_a_corpus_added_to_and_changed_finds_exactly_the_pairs_and_keywords_of_its_texts():
+    """The open month's report keeps every message's words as a Corpus and adds a few at each view."""
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(30)] + ["噪音", "施工", "停车", "幼儿园", "收费"]
+
+    def text():
+        return rng.sample(vocabulary, rng.randint(1, 5)), rng.sample(vocabulary, rng.randint(0, 10))
+
+    texts = [text() for _ in range(200)]
+    texts += texts[:15]  # exact duplicates too
+    subjects, bodies = map(list, zip(*texts, strict=True))
+    corpus = textmining.Corpus.of(subjects, bodies, list(range(len(texts))), [b"x" * 8] * len(texts))
+    corpus = textmining.Corpus.unpack(corpus.pack())  # as the tick stores it and a view loads it
+    new = set(rng.sample(range(len(texts)), 10))
+    for position in sorted(new):  # texts changed in place …
+        texts[position] = text()
+        corpus.put(position, position, b"y" * 8, *texts[position])
+    for position in range(len(texts), len(texts) + 12):  # … and new ones at the end
+        texts.append(texts[rng.randrange(len(texts))] if position % 3 else text())
+        corpus.put(position, position, b"z" * 8, *texts[position])
+        new.add(position)
+    subjects, bodies = [list(s) for s, _ in texts], [list(b) for _, b in texts]
+    subject_sets, whole_sets = [set(s) for s in subjects], [set(s) | set(b) for s, b in texts]
+    expected = {pair for pair in brute_force(subject_sets, textmining.SUBJECT_THRESHOLD, textmining.SUBJECT_MINIMUM)
+                | brute_force(whole_sets, textmining.TEXT_THRESHOLD, textmining.TEXT_MINIMUM) if new & set(pair)}
+    assert corpus.pairs_with(new) == expected
+    assert textmining.near_duplicates(*corpus.word_lists()) == textmining.near_duplicates(subjects, bodies)
+    documents = [s + b for s, b in zip(subjects, bodies, strict=True)]
+    assert corpus.keywords(45) == textmining.keywords(documents, limit=45)
+    again = textmining.Corpus.unpack(corpus.pack())
+    assert [again.wholes[i] for i in range(len(texts))] == [corpus.wholes[i] for i in range(len(texts))]
+    assert again.keywords(45) == corpus.keywords(45) and again.pairs_with(new) == expected
 
 
 def test_words_leave_out_stop_words_masked_places_and_single_characters():

@@ -158,20 +158,37 @@ class _Answered:
 
 def answered_rows(*conditions) -> list[_Answered]:
     """Answered messages with their lead unit's final deadline: one query."""
-    query = (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Assignment.submitted_on,
-                    Unit.id, Unit.name)
-             .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
-                                    Assignment.state == AssignmentState.DONE))
-             .join(Unit, Unit.id == Assignment.unit_id)
-             .where(Message.answered_at.is_not(None), *conditions))
     rows = []
-    for message_id, received_at, answered_at, due, submitted, unit_id, unit_name in db.session.execute(query):
+    for message_id, received_at, answered_at, due, submitted, unit_id, unit_name in db.session.execute(
+            _answered(*conditions)):
         answered = clock.local_date(answered_at)
         workdays = workdays_between(clock.local_date(received_at), answered)
-        # R3.5: the unit is on time when it submitted its signed reply by the due date, whatever the
-        # office's review took; imported history has no submission day and counts by the answer.
-        rows.append(_Answered(message_id, unit_id, unit_name, workdays, (submitted or answered) <= due))
+        rows.append(_Answered(message_id, unit_id, unit_name, workdays, _on_time(submitted, answered, due)))
     return rows
+
+
+def on_time_count(*conditions) -> tuple[int, int]:
+    """(on time, answered) of answered_rows, without counting each one's working days (the monthly
+    report needs only these two: 4,000 answers' working days cost 0.2 s)."""
+    rows = db.session.execute(_answered(*conditions).with_only_columns(
+        Message.answered_at, Assignment.due_date, Assignment.submitted_on)).all()
+    on_time = sum(_on_time(submitted, clock.local_date(answered_at), due) for answered_at, due, submitted in rows)
+    return on_time, len(rows)
+
+
+def _answered(*conditions):
+    return (select(Message.id, Message.received_at, Message.answered_at, Assignment.due_date, Assignment.submitted_on,
+                   Unit.id, Unit.name)
+            .join(Assignment, and_(Assignment.message_id == Message.id, Assignment.is_lead,
+                                   Assignment.state == AssignmentState.DONE))
+            .join(Unit, Unit.id == Assignment.unit_id)
+            .where(Message.answered_at.is_not(None), *conditions))
+
+
+def _on_time(submitted: date | None, answered: date, due: date) -> bool:
+    # R3.5: the unit is on time when it submitted its signed reply by the due date, whatever the
+    # office's review took; imported history has no submission day and counts by the answer.
+    return (submitted or answered) <= due
 
 
 def rated_levels(*conditions) -> list[tuple[int | None, str]]:

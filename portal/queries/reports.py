@@ -7,10 +7,11 @@ the report, the page or the files exported.
 """
 import hashlib
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import undefer
 
 from .. import clock, textmining
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..rules.assessment import percent
 from ..rules.periods import Period
 from ..rules.workflow import Status
 from .common import policy
-from .projection import answered_rows
+from .projection import on_time_count
 
 TOP = 12  # rows per breakdown before "其他"
 
@@ -170,8 +171,7 @@ def _breakdowns(current_rows, previous_rows) -> list[Breakdown]:
     for position, (key, title) in enumerate(DIMENSIONS):
         blank = "未交办" if key == "unit" else "未填写"
         label = names.get(key, lambda value, blank=blank: value or blank)
-        now = Counter(label(row[position]) for row in current_rows)
-        before = Counter(label(row[position]) for row in previous_rows)
+        now, before = (_counted(rows, position, label) for rows in (current_rows, previous_rows))
         rows = [Row(name, count, before.get(name, 0)) for name, count in now.most_common()]
         if len(rows) > TOP:
             shown = {row.label for row in rows[:TOP]}
@@ -179,6 +179,15 @@ def _breakdowns(current_rows, previous_rows) -> list[Breakdown]:
             rows = [*rows[:TOP], rest]
         result.append(Breakdown(key, title, rows))
     return result
+
+
+def _counted(rows, position: int, label) -> Counter:
+    """Rows by the label of their value at ``position``: each distinct value labelled once (10,000 rows
+    have a few dozen), labels in the order they first occur."""
+    counted = Counter()
+    for value, count in Counter(row[position] for row in rows).items():
+        counted[label(value)] += count
+    return counted
 
 
 def _channel_name(code: str) -> str:
@@ -197,8 +206,7 @@ def _category_label(code: str) -> str:
 
 def _on_time(period: Period) -> tuple[int, int]:
     start, end = utc_bounds(period)
-    rows = answered_rows(Message.answered_at >= start, Message.answered_at < end)
-    return sum(row.on_time for row in rows), len(rows)
+    return on_time_count(Message.answered_at >= start, Message.answered_at < end)
 
 
 def _satisfaction(period: Period) -> tuple[int, int]:
@@ -234,7 +242,7 @@ class Mined:
     """What the report mines from a period's texts, by message id (stored as models.MinedPeriod)."""
 
     digest: str
-    words: dict[int, str]  # message id → "text hash\tsubject words\tbody words"
+    corpus: textmining.Corpus | None  # every message's words (None: the stored ones are still right)
     pairs: list[tuple[int, int]]  # every near-duplicate pair
     keywords: list[tuple]  # (word, messages, score, [example message ids])
     groups: list[list[int]]  # the largest groups of near-duplicates
@@ -247,45 +255,72 @@ def digest_of(texts: list[_Text]) -> str:
     return digest.hexdigest()
 
 
-def _text_hash(text: _Text) -> str:
-    return hashlib.blake2b(f"{text.subject}\x1f{text.body}".encode(), digest_size=8).hexdigest()
+def _text_hash(text: _Text) -> bytes:
+    return hashlib.blake2b(f"{text.subject}\x1f{text.body}".encode(), digest_size=8).digest()
 
 
 def mine(texts: list[_Text], stored: MinedPeriod | None = None, *, digest: str | None = None) -> Mined:
     """Keywords and groups of similar messages of ``texts``. What ``stored`` holds of the same period
-    is reused: all of it while the texts are the same; else the words of the messages unchanged since
-    and their pairs, so that only the new messages are segmented and compared (with all the others)."""
+    is reused: all of it while the texts are the same; else its words (`packed`, a textmining.Corpus)
+    and pairs, so that only the new or changed messages are segmented and compared with the others,
+    and the keywords are counted from each word's list of messages rather than from every text."""
     digest = digest or digest_of(texts)
     if stored is not None and stored.digest == digest:
-        return Mined(digest, {int(k): v for k, v in stored.words.items()}, [tuple(p) for p in stored.pairs],
-                     stored.keywords, stored.groups)
-    known = stored.words if stored is not None else {}
-    words, subjects, bodies, new = {}, [], [], set()
-    for index, text in enumerate(texts):
-        mark = _text_hash(text)
-        kept = known.get(str(text.id)) or known.get(text.id)
-        if kept is not None and kept.startswith(mark + "\t"):
-            _, subject, body = kept.split("\t")
-            subjects.append(subject.split())
-            bodies.append(body.split())
-            words[text.id] = kept
-        else:
-            subjects.append(textmining.words(text.subject))
-            bodies.append(textmining.words(text.body))
-            words[text.id] = f"{mark}\t{' '.join(subjects[-1])}\t{' '.join(bodies[-1])}"
-            new.add(index)
-    ids = [text.id for text in texts]
-    if stored is None or len(new) > max(len(texts) // 10, 20):  # many new: one join of all is quicker
-        pairs = textmining.near_duplicates(subjects, bodies)
+        return Mined(digest, None, [tuple(p) for p in stored.pairs], stored.keywords, stored.groups)
+    known = _unpacked(stored)
+    if known is None:
+        return _mine_all(texts, digest)
+    corpus, new = _brought_up_to_date(known, texts)
+    if len(new) > max(len(texts) // 10, 20):  # many new: one join of all is quicker
+        pairs = textmining.near_duplicates(*corpus.word_lists())
     else:
-        position = {message_id: index for index, message_id in enumerate(ids)}
+        position = {message_id: index for index, message_id in enumerate(corpus.keys)}
         pairs = {(min(position[a], position[b]), max(position[a], position[b])) for a, b in stored.pairs
                  if position.get(a) is not None and position.get(b) is not None
                  and position[a] not in new and position[b] not in new}
-        pairs |= textmining.near_duplicates(subjects, bodies, new)
+        pairs |= corpus.pairs_with(new)
+    return _result(digest, corpus, pairs, corpus.keywords(3 * HOT_TOPICS))
+
+
+def _unpacked(stored: MinedPeriod | None) -> textmining.Corpus | None:
+    """The stored words; none if there are none or they are packed as this code cannot read (an older
+    version: the period is then mined in full, as if nothing were stored)."""
+    if stored is None or stored.packed is None:
+        return None
+    try:
+        return textmining.Corpus.unpack(stored.packed)
+    except ValueError:
+        return None
+
+
+def _mine_all(texts: list[_Text], digest: str) -> Mined:
+    """Every text segmented, all pairs joined at once, the keywords counted over all the words."""
+    subjects = [textmining.words(text.subject) for text in texts]
+    bodies = [textmining.words(text.body) for text in texts]
+    corpus = textmining.Corpus.of(subjects, bodies, [t.id for t in texts], [_text_hash(t) for t in texts])
     keywords = textmining.keywords([s + b for s, b in zip(subjects, bodies, strict=True)], limit=3 * HOT_TOPICS)
-    groups = textmining.groups_of(len(texts), pairs)[:GROUPS]
-    return Mined(digest, words, sorted((ids[a], ids[b]) for a, b in pairs),
+    return _result(digest, corpus, textmining.near_duplicates(subjects, bodies), keywords)
+
+
+def _brought_up_to_date(corpus: textmining.Corpus, texts: list[_Text]) -> tuple[textmining.Corpus, set[int]]:
+    """The stored corpus made that of ``texts``: the positions of the messages new or changed since,
+    segmented and put in (the others' words reused)."""
+    ids = [text.id for text in texts]
+    if ids[:len(corpus)] != corpus.keys:  # a message left the period or came in between others
+        corpus = corpus.reordered(ids)
+    new = set()
+    for position, text in enumerate(texts):
+        mark = _text_hash(text)
+        if position == len(corpus) or corpus.marks[position] != mark:
+            corpus.put(position, text.id, mark, textmining.words(text.subject), textmining.words(text.body))
+            new.add(position)
+    return corpus, new
+
+
+def _result(digest: str, corpus: textmining.Corpus, pairs: set, keywords: list) -> Mined:
+    ids = corpus.keys
+    groups = textmining.groups_of(len(ids), pairs)[:GROUPS]
+    return Mined(digest, corpus, sorted((ids[a], ids[b]) for a, b in pairs),
                  [(k.word, k.messages, k.score, [ids[i] for i in k.examples]) for k in keywords],
                  [[ids[i] for i in group] for group in groups])
 
@@ -299,11 +334,22 @@ def mining(period: Period, texts: list[_Text]) -> Mined:
     digest = digest_of(texts)
     key = f"{period.key}:{digest}"
     if key not in _mined:
-        stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == period.key))
-        _mined[key] = mine(texts, stored, digest=digest)
+        stored = _stored(period, with_words=False)
+        if stored is not None and stored.digest != digest:
+            stored = _stored(period, with_words=True)
+        _mined[key] = replace(mine(texts, stored, digest=digest), corpus=None)  # the view needs no words
         while len(_mined) > 12:
             _mined.popitem(last=False)
     return _mined[key]
+
+
+def _stored(period: Period, *, with_words: bool) -> MinedPeriod | None:
+    """The period's stored mining; with its words in the same statement as its pairs (a tick may store
+    the period again between two statements: words and pairs must be of the same run)."""
+    query = select(MinedPeriod).where(MinedPeriod.period == period.key)
+    if with_words:
+        query = query.options(undefer(MinedPeriod.packed)).execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def _text_mining(period: Period) -> tuple[list[HotTopic], list[SimilarGroup]]:

@@ -1,5 +1,5 @@
-"""What the analysis report mines, stored by the scheduled run (`flask tick`): the open month on every
-run (so that a view mines only what came in since), and each month and quarter once more when it has
+"""What the analysis report mines, stored by the scheduled run (`flask tick`): the open month and the
+open quarter on every run (so that a view mines only what came in since), and each once more when it has
 closed, so that a closed period's report never mines again. Idempotent: a period whose texts have not
 changed since it was stored is left alone; one run at a time (tick's lock)."""
 from datetime import date
@@ -15,9 +15,9 @@ from ..rules.periods import Period
 
 
 def periods_to_mine(today: date) -> list[Period]:
-    """The open month, the month and the quarter before (closed: mined once more, finally)."""
-    month = Period.containing(today)
-    return [month, month.previous(), Period.containing(today, "quarter").previous()]
+    """The open month and quarter, the month and the quarter before (closed: mined once more, finally)."""
+    month, quarter = Period.containing(today), Period.containing(today, "quarter")
+    return [month, quarter, month.previous(), quarter.previous()]
 
 
 def mine_periods(today: date) -> list[str]:
@@ -29,16 +29,19 @@ def mine_periods(today: date) -> list[str]:
         closed = today >= period.end
         stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == period.key))
         digest = reports.digest_of(texts)
-        if stored is not None and stored.digest == digest and stored.closed == closed:
+        if stored is not None and stored.digest == digest and stored.closed == closed and stored.packed is not None:
             continue
         if stored is None and not texts:
             continue
-        mined = reports.mine(texts, stored, digest=digest)
+        # a period stored before its words were packed is mined again in full, once
+        mined = reports.mine(texts, stored if stored is not None and stored.packed is not None else None,
+                             digest=digest)
         if stored is None:
             stored = MinedPeriod(period=period.key)
             db.session.add(stored)
         stored.digest, stored.closed, stored.mined_at = digest, closed, clock.now()
-        stored.words = {str(k): v for k, v in mined.words.items()}
+        if mined.corpus is not None:
+            stored.packed = mined.corpus.pack()
         stored.pairs = [list(pair) for pair in mined.pairs]
         stored.keywords = [list(keyword) for keyword in mined.keywords]
         stored.groups = mined.groups
