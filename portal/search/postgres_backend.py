@@ -217,7 +217,7 @@ def _connection(plan: str) -> Connection:
     key = (url.render_as_string(hide_password=False), plan)
     if key not in _engines:
         options = " ".join(f"-c {name}={value}" for name, value in PLANS[plan].items())
-        _engines[key] = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8,
+        _engines[key] = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=3,
                                       pool_pre_ping=True, hide_parameters=True, connect_args={"options": options})
     return _engines[key].connect()
 
