@@ -210,3 +210,27 @@ def test_on_postgresql_a_withdrawal_during_a_reindex_is_never_put_back(city, app
     assert seen_between_batches == [False], "the withdrawn message was never back in the index"
     db.session.expire_all()
     assert found() == {other.id}
+
+
+def test_on_postgresql_a_large_reindex_analyses_in_processes(city, app, monkeypatch):
+    from portal.search import postgres_backend
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
+    messages = [answered(city, "2026-11-02", category="consult") for _ in range(3)]
+    for message in messages:
+        publish(city, message)
+    pools, real_pool = [], postgres_backend._pool
+
+    def pool(count):
+        pools.append(count)
+        return real_pool(count)
+
+    monkeypatch.setattr(postgres_backend, "POOL_FROM", 2)
+    monkeypatch.setattr(postgres_backend, "_pool", pool)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert pools and pools[0] >= 3, "the documents were analysed in a pool of processes"
+    assert runner.invoke(args=["reindex", "--check"]).exit_code == 0
+    assert {message.id for message in messages} <= found()
