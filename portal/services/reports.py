@@ -29,13 +29,13 @@ def mine_periods(today: date) -> list[str]:
         closed = today >= period.end
         stored = db.session.scalar(select(MinedPeriod).where(MinedPeriod.period == period.key))
         digest = reports.digest_of(texts)
-        if stored is not None and stored.digest == digest and stored.closed == closed and stored.packed is not None:
+        # a period stored before its words were packed is mined again in full, once
+        reusable = stored if stored is not None and stored.packed is not None else None
+        if reusable is not None and reusable.digest == digest and reusable.closed == closed:
             continue
         if stored is None and not texts:
             continue
-        # a period stored before its words were packed is mined again in full, once
-        mined = reports.mine(texts, stored if stored is not None and stored.packed is not None else None,
-                             digest=digest)
+        mined = reports.mine(texts, reusable, digest=digest)
         if stored is None:
             stored = MinedPeriod(period=period.key)
             db.session.add(stored)
