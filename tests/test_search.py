@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import rjieba
+from whoosh.fields import TEXT
 
 from portal import search
 from portal.demo.sample import load
@@ -178,6 +179,30 @@ def test_the_index_holds_every_letter_every_pair_and_every_longer_dictionary_wor
         assert sorted(search.index_tokens(doc.content)) == sorted((t, o) for t, os in got.items() for o in os)
 
 
+def test_whoosh_content_postings_are_those_of_its_text_field_with_the_tokenizer(corpus, tmp_path):
+    """ChineseText writes its postings straight from index_positions(): the same terms, documents,
+    weights and encoded positions, byte for byte, as Whoosh's TEXT analysing with ChineseTokenizer."""
+    from whoosh import index as whoosh_index
+
+    from portal.search import whoosh_backend
+
+    def postings(content_field, folder):
+        schema = whoosh_backend.schema()
+        schema.remove("content")
+        schema.add("content", content_field)
+        folder.mkdir()
+        ix = whoosh_index.create_in(folder, schema)
+        with ix.writer() as writer:
+            for doc in corpus[:60]:
+                writer.add_document(id=str(doc.id), content=doc.content)
+        with ix.reader() as reader:
+            return [posting for posting in reader.iter_postings() if posting[0] == "content"]
+
+    fast = postings(whoosh_backend.ChineseText(), tmp_path / "fast")
+    assert len(fast) > 10_000
+    assert fast == postings(TEXT(analyzer=whoosh_backend.ChineseTokenizer(), phrase=True), tmp_path / "text")
+
+
 def test_a_large_postgresql_rebuild_analyses_in_processes_and_writes_the_same_entries(app, corpus, monkeypatch):
     from sqlalchemy import String, cast, select
 
@@ -234,6 +259,8 @@ def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_re
                               channel="w", published=datetime(2026, 1, 1), answered=None)
         old = whoosh_backend.schema()
         old.remove("pairs")
+        old.remove("content")  # and the content as Whoosh's TEXT analysed it
+        old.add("content", TEXT(analyzer=whoosh_backend.ChineseTokenizer(), phrase=True))
 
         def old_tokens(text):  # every letter and every dictionary word, no pairs of characters
             text = search.normalise(text)
@@ -247,6 +274,8 @@ def test_a_whoosh_index_written_before_the_pairs_finds_phrases_by_words_until_re
             search.write([doc])
         assert found('"噪音扰民"') == {1} and found('"音扰"') == {1}
         search.rebuild([doc])
-        assert "pairs" in whoosh_backend.open_index().schema and found('"噪音扰民"') == {1}
+        rebuilt = whoosh_backend.open_index().schema
+        assert "pairs" in rebuilt and isinstance(rebuilt["content"], whoosh_backend.ChineseText)
+        assert found('"噪音扰民"') == {1}
     finally:
         app.config.update(SEARCH_INDEX_DIR=before["SEARCH_INDEX_DIR"], SEARCH_BACKEND=before.get("SEARCH_BACKEND", ""))
