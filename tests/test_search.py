@@ -117,6 +117,34 @@ def test_past_the_cap_the_count_says_more_than_and_pages_stop_there(corpus_index
     assert "找到超过 3 条结果，列出最新的 3 条" in page
 
 
+def test_past_the_cap_postgresql_looks_for_the_newest_matches_window_by_window(corpus_index, corpus, indexed,
+                                                                              monkeypatch):
+    """Windows of the newest entries (here 1 and 3 × what the pages need) only narrow where PostgreSQL
+    looks for a common query's newest matches: the pages are those of a search without windows, and
+    they hold the newest matches, a word's and a phrase's."""
+    from portal.search import documents, postgres_backend
+
+    if corpus_index.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("the windows are PostgreSQL's")
+    for module in (documents, postgres_backend):
+        monkeypatch.setattr(module, "COUNT_CAP", 3)
+    monkeypatch.setattr(postgres_backend, "RANKED", 2)
+    sizes, since = [], postgres_backend._since
+    monkeypatch.setattr(postgres_backend, "_since", lambda size: sizes.append(size) or since(size))
+    for query, text in (("物业", "物业"), ('"物业公司"', "物业公司")):
+        newest = sorted((i for i, folded in indexed.items() if text in folded),
+                        key=lambda i: (corpus[i].published, i), reverse=True)[:3]
+        pages = {}
+        for windows in ((1, 3), ()):
+            monkeypatch.setattr(postgres_backend, "WINDOWS", windows)
+            postgres_backend._since_cache.clear()
+            pages[windows] = [[hit.id for hit in search.search(query, page=n, per_page=2).hits] for n in (1, 2)]
+        assert pages[(1, 3)] == pages[()]
+        first, second = pages[()]
+        assert set(first) == set(newest[:2]) and second == newest[2:]
+    assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
+
+
 def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):
     results = search.search("物业 火星基地")
     assert results.total == 0

@@ -14,7 +14,9 @@ than 16,000 characters) a phrase can be missed in the far end of a text; a word 
 """
 import multiprocessing
 import os
+import time
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import islice
 
 from sqlalchemy import Connection, Engine, String, cast, create_engine, delete, exists, func, literal, select, text
@@ -192,21 +194,34 @@ def _matches(query_text: str):
     return SearchEntry.terms.op("@@")(cast(literal(query_text), TSQUERY))
 
 
+def _query(phrases: list[list[tuple[str, int]]], words: list[str]) -> tuple[list, list]:
+    """The conditions of a query, in two parts: what the GIN index answers exactly (every lexeme of the
+    query, positions aside), and the phrases' positions, checked on each candidate's tsvector. Kept
+    apart so that a search narrows the candidates (by date, by filter) before it reads any tsvector."""
+    if not (phrases or words):
+        return [], []
+    lexemes = [word for phrase in map(phrase_pairs, phrases) for word, _ in phrase] + words
+    found = [_matches(tsquery([], lexemes))]
+    if not phrases:
+        return found, []
+    # the function behind @@, which the planner never turns into an index condition: a Filter, last
+    return found, [func.ts_match_vq(SearchEntry.terms, cast(literal(tsquery(phrases, words)), TSQUERY))]
+
+
 # Of more matches than this, only the newest RANKED are ranked (pages 1–10 by relevance); the rest
 # follow newest first. ts_rank has to read each entry's tsvector (~10 KB, stored out of line): ranking
 # 65,000 matches of a common word took 0.4 s; 200 took 25–80 ms on the shared bench machine, 100 half.
 RANKED = 100
-# A query matching more than this share of the entries reads the newest ones along the date index,
-# checking each (the tsvector read once per entry) until it has enough; a rarer one collects its
-# matches from the GIN index first (no tsvector read for words, only for phrases) and sorts them.
-COMMON = 0.05
 
 
 # PostgreSQL does not know that testing `@@` on an entry costs reading its 6–10 KB tsvector: left alone
 # it scans the whole table to count a common word, or walks the date index through thousands of entries
-# to find ten rare ones. Searches therefore run on connections of their own with these settings.
-PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on"},
-         "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off"}}
+# to find ten rare ones. Searches therefore run on connections of their own with these settings (no
+# parallel workers either: starting them costs more than a search's short scans).
+PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on",
+                    "max_parallel_workers_per_gather": "0"},
+         "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off",
+                     "max_parallel_workers_per_gather": "0"}}
 _engines: dict[tuple[str, str], Engine] = {}
 
 
@@ -229,49 +244,30 @@ def _capped_count(connection: Connection, conditions: list) -> int:
     return connection.scalar(select(func.count()).select_from(inner))
 
 
-def _planned_rows(connection: Connection, statement) -> float:
-    compiled = statement.compile(dialect=connection.dialect)
-    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
-    return plan[0]["Plan"]["Plan Rows"]
-
-
-def _common(connection: Connection, conditions: list, filters: list) -> bool:
-    """Does the query match more than COMMON of the entries the filters leave (planner's estimate)?"""
-    matched = _planned_rows(connection, select(SearchEntry.id).where(*conditions))
-    among = _planned_rows(connection, select(SearchEntry.id).where(*filters))
-    return matched > COMMON * max(among, 1)
-
-
 def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozenset()) -> Results:
     """One total order: when a query has at most RANKED matches, by relevance (ts_rank), then newest,
     then number; with more, the newest RANKED by relevance first, then the others newest first. A
-    common word costs a capped count, the newest RANKED entries read and ranked, and ten rows."""
+    common word costs a capped count, its newest matches found window by window, RANKED entries
+    read and ranked, and ten rows."""
     phrases, words, highlights = parse(text_)
     results = Results(query=text_, total=0, page=page, per_page=per_page)
     base = _conditions(filters)
-    conditions = list(base)
+    found, exact = _query(phrases, words)
     query_text = tsquery(phrases, words) if (phrases or words) else ""
-    if query_text:
-        conditions.append(_matches(query_text))  # last: PostgreSQL tests the cheap filters first
     with _connection("bitmap") as connection:
         # The matches (up to COUNT_CAP + 1) with their dates, from the GIN index: for words no tsvector
         # is read, a phrase's positions are checked once here.
-        matched = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*conditions)
+        matched = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*base, *found, *exact)
                                      .limit(COUNT_CAP + 1)).all()
         results.total = len(matched)
         start = (max(page, 1) - 1) * per_page
         end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
         page_ids: list[int] = []
         scores: dict[int, float] = {}
-        if start >= min(end, results.total):
-            pass
-        elif not results.more:  # all the matches are here: rank the newest RANKED of them
-            page_ids, scores = _rank_all(connection, matched, query_text, start, end)
-        elif _common(connection, conditions, base):  # read its newest entries along the date index
-            with _connection("by date") as by_date:
-                page_ids, scores = _rank_newest(by_date, conditions, query_text, start, end)
-        else:  # or sort its matches from the GIN index
-            page_ids, scores = _rank_newest(connection, conditions, query_text, start, end)
+        if start < min(end, results.total):
+            if results.more:  # not all of them are here: the newest the pages need, found by date
+                matched = _newest(connection, [*base, *found], exact, max(end, RANKED))
+            page_ids, scores = _ranked_page(connection, matched, query_text, start, end)
         rows = {row.id: row for row in connection.execute(
             select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
                    SearchEntry.category, SearchEntry.published).where(SearchEntry.id.in_(page_ids)))}
@@ -287,8 +283,9 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
     return results
 
 
-def _rank_all(connection: Connection, matched, query_text: str, start: int, end: int):
-    """The page of a query with at most COUNT_CAP matches: the newest RANKED by ts_rank, the rest newest first."""
+def _ranked_page(connection: Connection, matched, query_text: str, start: int, end: int):
+    """The page of ``matched`` (all the matches, or the newest ones): the newest RANKED by ts_rank,
+    the rest newest first."""
     by_date = [row.id for row in sorted(matched, key=lambda row: (row.published, row.id), reverse=True)]
     newest = by_date[:RANKED]
     scores = {}
@@ -300,25 +297,37 @@ def _rank_all(connection: Connection, matched, query_text: str, start: int, end:
     return (newest + by_date[RANKED:])[start:end], scores
 
 
-def _rank_newest(connection: Connection, conditions: list, query_text: str, start: int, end: int):
-    """The page of a common query: its newest RANKED by ts_rank, then the others newest first."""
-    page_ids, scores = [], {}
-    newest = (select(SearchEntry.id, SearchEntry.published, SearchEntry.terms).where(*conditions)
-              .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()))
-    if start < RANKED:
-        candidates = newest.limit(RANKED).subquery()
-        score = (func.ts_rank(candidates.c.terms, cast(literal(query_text), TSQUERY)) if query_text
-                 else literal(0.0))
-        ranked = connection.execute(select(candidates.c.id, score.label("score"))
-                                    .order_by(text("score DESC"), candidates.c.published.desc(),
-                                              candidates.c.id.desc())).all()
-        scores = {row.id: float(row.score) for row in ranked}
-        page_ids = [row.id for row in ranked[start:end]]
-    if end > RANKED:
-        page_ids += connection.scalars(select(SearchEntry.id).where(*conditions)
-                                       .order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
-                                       .offset(max(start, RANKED)).limit(end - max(start, RANKED))).all()
-    return page_ids, scores
+# A query with more than COUNT_CAP matches looks for its newest ``need`` among the newest need × 20
+# entries first, then need × 160, need × 1,280, then all: each window is a bitmap of the GIN index and
+# the date index, so a phrase's positions are checked only on the candidates inside it (sorting all
+# 60,000 matches of a phrase by date read every one's tsvector).
+WINDOWS = (20, 160, 1280)
+_since_cache: dict[tuple[str, int], tuple[float, datetime | None]] = {}
+SINCE_FOR = 300  # seconds: a window a little off holds more or fewer entries, never other results
+
+
+def _newest(connection: Connection, found: list, exact: list, need: int):
+    """The newest ``need`` entries meeting ``found`` and ``exact`` (id, published), newest first."""
+    for size in [*(need * times for times in WINDOWS), None]:
+        since = _since(size) if size else None
+        window = [SearchEntry.published >= since] if since else []
+        rows = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*found, *window, *exact)
+                                  .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()).limit(need)).all()
+        if len(rows) == need or since is None:
+            break
+    return rows
+
+
+def _since(size: int) -> datetime | None:
+    """The date of the ``size``-th newest entry (None when there are fewer), kept a few minutes."""
+    key = (db.engine.url.render_as_string(hide_password=False), size)
+    kept_at, since = _since_cache.get(key, (0.0, None))
+    if time.monotonic() - kept_at > SINCE_FOR:
+        with _connection("by date") as by_date:
+            since = by_date.scalar(select(SearchEntry.published).order_by(SearchEntry.published.desc())
+                                   .offset(size - 1).limit(1))
+        _since_cache[key] = (time.monotonic(), since)
+    return since
 
 
 def _suggestions(connection: Connection, base: list, highlights: list[str]) -> list[tuple[str, int]]:
