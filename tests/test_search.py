@@ -117,11 +117,12 @@ def test_past_the_cap_the_count_says_more_than_and_pages_stop_there(corpus_index
     assert "找到超过 3 条结果，列出最新的 3 条" in page
 
 
-def test_past_the_cap_postgresql_looks_for_the_newest_matches_window_by_window(corpus_index, corpus, indexed,
-                                                                              monkeypatch):
-    """Windows of the newest entries (here 1 and 3 × what the pages need) only narrow where PostgreSQL
-    looks for a common query's newest matches: the pages are those of a search without windows, and
-    they hold the newest matches, a word's and a phrase's."""
+def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_looks(corpus_index, corpus, indexed,
+                                                                                     monkeypatch):
+    """A query with more matches than counted: PostgreSQL looks for its newest in windows of the newest
+    entries (here 1 and 3 × what the pages need), or along the date index (a common query), and a word
+    the planner expects in far more entries is not counted at all. None of it changes the pages: the
+    newest matches, a word's and a phrase's, as a plain search finds them."""
     from portal.search import documents, postgres_backend
 
     if corpus_index.config["SEARCH_BACKEND"] != "postgres":
@@ -131,24 +132,51 @@ def test_past_the_cap_postgresql_looks_for_the_newest_matches_window_by_window(c
     monkeypatch.setattr(postgres_backend, "RANKED", 2)
     sizes, since = [], postgres_backend._since
     monkeypatch.setattr(postgres_backend, "_since", lambda size: sizes.append(size) or since(size))
+    ways = {"plain": {"WINDOWS": (), "COMMON": 1.0, "ESTIMATED": 10**9},
+            "windows": {"WINDOWS": (1, 3), "COMMON": 1.0, "ESTIMATED": 10**9},
+            "by date": {"COMMON": 0.0, "ESTIMATED": 10**9},
+            "not counted": {"COMMON": 0.0, "ESTIMATED": 0}}
     for query, text in (("物业", "物业"), ('"物业公司"', "物业公司")):
         newest = sorted((i for i, folded in indexed.items() if text in folded),
                         key=lambda i: (corpus[i].published, i), reverse=True)[:3]
         pages = {}
-        for windows in ((1, 3), ()):
-            monkeypatch.setattr(postgres_backend, "WINDOWS", windows)
+        for way, settings in ways.items():
+            for name, value in settings.items():
+                monkeypatch.setattr(postgres_backend, name, value)
             postgres_backend._since_cache.clear()
-            pages[windows] = [[hit.id for hit in search.search(query, page=n, per_page=2).hits] for n in (1, 2)]
-        assert pages[(1, 3)] == pages[()]
-        first, second = pages[()]
+            results = [search.search(query, page=n, per_page=2) for n in (1, 2)]
+            assert all(r.more for r in results)
+            pages[way] = [[hit.id for hit in r.hits] for r in results]
+        assert all(found == pages["plain"] for found in pages.values()), pages
+        first, second = pages["plain"]
         assert set(first) == set(newest[:2]) and second == newest[2:]
     assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
+
+
+def test_postgresql_takes_a_word_as_more_than_counted_only_when_expected_far_beyond(corpus_index, monkeypatch):
+    """Never a phrase (the estimate of its pairs says nothing of their positions), nor a word the
+    planner expects in fewer than ESTIMATED × COUNT_CAP entries."""
+    from portal.search import postgres_backend
+
+    if corpus_index.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("the estimates are PostgreSQL's")
+    with corpus_index.app_context():
+        rare = search.search('"物业公司"').total
+        monkeypatch.setattr(postgres_backend, "ESTIMATED", 0)
+        assert search.search('"物业公司"').total == rare <= 1000
+        assert search.search("物业公司").more, "a word expected in more than 0 × 1,000 entries"
+        monkeypatch.setattr(postgres_backend, "ESTIMATED", 50)
+        assert not search.search("物业公司").more
 
 
 def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):
     results = search.search("物业 火星基地")
     assert results.total == 0
     assert results.suggestions and results.suggestions[0][0] == "物业"
+    suggested = [word for word, _ in search.search('"物业的火星基地"').suggestions]
+    assert suggested[0] == "物业" and "的" not in suggested
+    assert search.analyzer.suggestion_words(["业自冬季来"]) == ["冬季"], "single characters only if that is all"
+    assert search.analyzer.suggestion_words(["下有何"]) == ["下", "有", "何"]
 
 
 def test_snippets_are_highlighted_and_html_escaped(app):

@@ -122,9 +122,11 @@ def parse(text: str) -> tuple[list[list[tuple[str, int]]], list[str], list[str]]
 
 
 def suggestion_words(highlights: list[str]) -> list[str]:
-    """For an empty result: the words worth trying alone (single characters only if that is all)."""
-    return [word for word in dict.fromkeys(w for phrase in highlights for w, _ in query_words(phrase))
-            if len(word) > 1 or len(highlights) == 1]
+    """For an empty result: the words worth trying alone (single characters only if that is all: in
+    "业自冬季来", 冬季; they are also the costliest to count, each in most of the texts)."""
+    words = list(dict.fromkeys(w for phrase in highlights for w, _ in query_words(phrase)))
+    longer = [word for word in words if len(word) > 1]
+    return longer or words
 
 
 def highlight(text: str, words: list[str], width: int) -> str:

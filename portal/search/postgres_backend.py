@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
@@ -212,6 +213,11 @@ def _query(phrases: list[list[tuple[str, int]]], words: list[str]) -> tuple[list
 # follow newest first. ts_rank has to read each entry's tsvector (~10 KB, stored out of line): ranking
 # 65,000 matches of a common word took 0.4 s; 200 took 25–80 ms on the shared bench machine, 100 half.
 RANKED = 100
+# A query matching more than this share of the entries (the planner's estimate) finds its newest
+# matches along the date index, checking each entry's tsvector until it has enough: at 1,000,000
+# entries the GIN index alone takes 80–140 ms to list the 650,000 entries of 问题, the newest 100 of
+# which the date index finds in 2–3 ms. A rarer query looks in windows of the newest entries (below).
+COMMON = 0.05
 
 
 # PostgreSQL does not know that testing `@@` on an entry costs reading its 6–10 KB tsvector: left alone
@@ -244,30 +250,65 @@ def _capped_count(connection: Connection, conditions: list) -> int:
     return connection.scalar(select(func.count()).select_from(inner))
 
 
+def _planned_rows(connection: Connection, statement) -> float:
+    compiled = statement.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+# A query of words only that the planner expects to match more than ESTIMATED × COUNT_CAP entries is
+# taken as "超过 1,000" without counting: at 1,000,000 entries, counting even the first 1,001 matches of
+# 下 有 何 (each in a quarter of the texts or more) takes 90–110 ms whichever index is read, and the
+# planner's statistics are not 20 times off for words. A phrase is always counted: the estimate of its
+# pairs says nothing of their positions.
+ESTIMATED = 20
+
+
+@dataclass
+class _Query:
+    """A search's conditions: the filters, what the GIN index answers exactly (every lexeme, positions
+    aside), the phrases' positions checked on each candidate's tsvector, and the whole tsquery."""
+
+    base: list
+    found: list
+    exact: list
+    text: str
+    _estimates: tuple[float, float] | None = None
+
+    def estimates(self, connection: Connection) -> tuple[float, float]:
+        """The planner's (matches, entries the filters leave), asked once."""
+        if self._estimates is None:
+            self._estimates = (_planned_rows(connection, select(SearchEntry.id).where(*self.base, *self.found)),
+                               max(_planned_rows(connection, select(SearchEntry.id).where(*self.base)), 1.0))
+        return self._estimates
+
+    def surely_more(self, connection: Connection) -> bool:
+        return bool(self.found) and not self.exact and self.estimates(connection)[0] > ESTIMATED * COUNT_CAP
+
+    def common(self, connection: Connection) -> bool:
+        matches, among = self.estimates(connection)
+        return matches > COMMON * among
+
+
 def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozenset()) -> Results:
     """One total order: when a query has at most RANKED matches, by relevance (ts_rank), then newest,
     then number; with more, the newest RANKED by relevance first, then the others newest first. A
-    common word costs a capped count, its newest matches found window by window, RANKED entries
+    common word costs two estimates, its newest matches found along the date index, RANKED entries
     read and ranked, and ten rows."""
     phrases, words, highlights = parse(text_)
     results = Results(query=text_, total=0, page=page, per_page=per_page)
-    base = _conditions(filters)
-    found, exact = _query(phrases, words)
-    query_text = tsquery(phrases, words) if (phrases or words) else ""
+    query = _Query(_conditions(filters), *_query(phrases, words), tsquery(phrases, words) if (phrases or words) else "")
     with _connection("bitmap") as connection:
-        # The matches (up to COUNT_CAP + 1) with their dates, from the GIN index: for words no tsvector
-        # is read, a phrase's positions are checked once here.
-        matched = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*base, *found, *exact)
-                                     .limit(COUNT_CAP + 1)).all()
-        results.total = len(matched)
+        matched = _matched(connection, query)
+        results.total = COUNT_CAP + 1 if matched is None else len(matched)
         start = (max(page, 1) - 1) * per_page
         end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
         page_ids: list[int] = []
         scores: dict[int, float] = {}
         if start < min(end, results.total):
-            if results.more:  # not all of them are here: the newest the pages need, found by date
-                matched = _newest(connection, [*base, *found], exact, max(end, RANKED))
-            page_ids, scores = _ranked_page(connection, matched, query_text, start, end)
+            if matched is None or (results.more and query.exact):  # not the newest: find them
+                matched = _newest(connection, query, max(end, RANKED))
+            page_ids, scores = _ranked_page(connection, matched, query.text, start, end)
         rows = {row.id: row for row in connection.execute(
             select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
                    SearchEntry.category, SearchEntry.published).where(SearchEntry.id.in_(page_ids)))}
@@ -279,8 +320,21 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
                                     unit=row.unit, category=row.category, published=row.published,
                                     score=float(scores.get(entry_id, 0.0))))
         if not results.total and text_.strip():
-            results.suggestions = _suggestions(connection, base, highlights)
+            results.suggestions = _suggestions(connection, query.base, highlights)
     return results
+
+
+def _matched(connection: Connection, query: _Query) -> list | None:
+    """Up to COUNT_CAP + 1 matches (id, published): for words, the newest, from the GIN index without
+    reading a tsvector (each match's row is read to sort them: one pass counts and orders); for a
+    phrase, the first found, its positions checked on each candidate until there are enough. None
+    for words expected in far more entries than that: not counted."""
+    if query.surely_more(connection):
+        return None
+    matches = select(SearchEntry.id, SearchEntry.published).where(*query.base, *query.found, *query.exact)
+    if not query.exact:
+        matches = matches.order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
+    return connection.execute(matches.limit(COUNT_CAP + 1)).all()
 
 
 def _ranked_page(connection: Connection, matched, query_text: str, start: int, end: int):
@@ -306,13 +360,20 @@ _since_cache: dict[tuple[str, int], tuple[float, datetime | None]] = {}
 SINCE_FOR = 300  # seconds: a window a little off holds more or fewer entries, never other results
 
 
-def _newest(connection: Connection, found: list, exact: list, need: int):
-    """The newest ``need`` entries meeting ``found`` and ``exact`` (id, published), newest first."""
+def _newest(connection: Connection, query: _Query, need: int):
+    """The newest ``need`` matches of ``query``: (id, published), newest first."""
+    newest_first = (SearchEntry.published.desc(), SearchEntry.id.desc())
+    if query.common(connection):
+        with _connection("by date") as by_date:  # one condition: each entry's tsvector is read once
+            whole = [_matches(query.text)] if query.text else []
+            return by_date.execute(select(SearchEntry.id, SearchEntry.published).where(*query.base, *whole)
+                                   .order_by(*newest_first).limit(need)).all()
     for size in [*(need * times for times in WINDOWS), None]:
         since = _since(size) if size else None
         window = [SearchEntry.published >= since] if since else []
-        rows = connection.execute(select(SearchEntry.id, SearchEntry.published).where(*found, *window, *exact)
-                                  .order_by(SearchEntry.published.desc(), SearchEntry.id.desc()).limit(need)).all()
+        rows = connection.execute(select(SearchEntry.id, SearchEntry.published)
+                                  .where(*query.base, *query.found, *window, *query.exact)
+                                  .order_by(*newest_first).limit(need)).all()
         if len(rows) == need or since is None:
             break
     return rows
@@ -334,6 +395,8 @@ def _suggestions(connection: Connection, base: list, highlights: list[str]) -> l
     """For an empty result: each word alone, with how many messages it finds (up to COUNT_CAP + 1)."""
     found = []
     for word in suggestion_words(highlights):
-        if count := _capped_count(connection, [*base, _matches(tsquery([], [word]))]):
+        alone = _Query(base, [_matches(tsquery([], [word]))], [], "")
+        count = COUNT_CAP + 1 if alone.surely_more(connection) else _capped_count(connection, [*base, *alone.found])
+        if count:
             found.append((word, count))
     return sorted(found, key=lambda item: -item[1])[:5]
