@@ -6,8 +6,9 @@ literal — no PostgreSQL parser or dictionary touches it, which is what the `si
 would do at best. Each token's position is its character offset + 1, so a quoted phrase becomes
 `'噪音' <2> '扰民'`: each word exactly as many characters after the previous one as in the phrase; a
 phrase of 汉字 only is looked up by its pairs of characters, `'噪音' <1> '音扰' <1> '扰民'` (the
-tsvector holds every pair). A GIN index serves `@@`. A search counts up to COUNT_CAP matches and ranks
-(ts_rank) the newest RANKED of them, then the rest newest first: one total order.
+tsvector holds every pair). A GIN index serves `@@`. A search counts up to COUNT_CAP matches (a word
+the planner expects in far more entries is not counted) and ranks (ts_rank) the newest RANKED of them,
+then the rest newest first: one total order.
 
 PostgreSQL keeps positions up to 16,383 and 256 positions per lexeme: beyond that (texts of more
 than 16,000 characters) a phrase can be missed in the far end of a text; a word never is.
@@ -223,7 +224,7 @@ COMMON = 0.05
 # PostgreSQL does not know that testing `@@` on an entry costs reading its 6–10 KB tsvector: left alone
 # it scans the whole table to count a common word, or walks the date index through thousands of entries
 # to find ten rare ones. Searches therefore run on connections of their own with these settings (no
-# parallel workers either: starting them costs more than a search's short scans).
+# parallel workers either: a search's scans are short, and on a web host other searches need the cores).
 PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on",
                     "max_parallel_workers_per_gather": "0"},
          "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off",
