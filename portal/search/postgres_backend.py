@@ -274,21 +274,20 @@ class _Query:
     found: list
     exact: list
     text: str
-    _estimates: tuple[float, float] | None = None
+    _expected: float | None = None
 
-    def estimates(self, connection: Connection) -> tuple[float, float]:
-        """The planner's (matches, entries the filters leave), asked once."""
-        if self._estimates is None:
-            self._estimates = (_planned_rows(connection, select(SearchEntry.id).where(*self.base, *self.found)),
-                               max(_planned_rows(connection, select(SearchEntry.id).where(*self.base)), 1.0))
-        return self._estimates
+    def expected(self, connection: Connection) -> float:
+        """The planner's estimate of the matches, asked once."""
+        if self._expected is None:
+            self._expected = _planned_rows(connection, select(SearchEntry.id).where(*self.base, *self.found))
+        return self._expected
 
     def surely_more(self, connection: Connection) -> bool:
-        return bool(self.found) and not self.exact and self.estimates(connection)[0] > ESTIMATED * COUNT_CAP
+        return bool(self.found) and not self.exact and self.expected(connection) > ESTIMATED * COUNT_CAP
 
     def common(self, connection: Connection) -> bool:
-        matches, among = self.estimates(connection)
-        return matches > COMMON * among
+        among = _planned_rows(connection, select(SearchEntry.id).where(*self.base))  # what the filters leave
+        return self.expected(connection) > COMMON * max(among, 1.0)
 
 
 def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozenset()) -> Results:
