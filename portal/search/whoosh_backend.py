@@ -43,7 +43,7 @@ class ChineseTokenizer(Tokenizer):
 class ChineseText(TEXT):
     """The content field: the postings Whoosh's TEXT writes with ChineseTokenizer (same terms, positions
     and weights, byte for byte), built straight from index_positions() instead of one Token object per
-    token and again per term — half the time of adding a document (21 → 42 docs/s, measured)."""
+    token and again per term: adding 5,000 documents 87.5 → 74 s (the commit, ~90 s, unchanged)."""
 
     def __init__(self):
         super().__init__(analyzer=ChineseTokenizer(), phrase=True)
