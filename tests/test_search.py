@@ -135,7 +135,8 @@ def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_
     ways = {"plain": {"WINDOWS": (), "COMMON": 1.0, "ESTIMATED": 10**9},
             "windows": {"WINDOWS": (1, 3), "COMMON": 1.0, "ESTIMATED": 10**9},
             "by date": {"COMMON": 0.0, "ESTIMATED": 10**9},
-            "not counted": {"COMMON": 0.0, "ESTIMATED": 0}}
+            "not counted, by date": {"COMMON": 0.0, "ESTIMATED": 0},
+            "not counted, windows": {"WINDOWS": (1, 3), "COMMON": 1.0, "ESTIMATED": 0}}
     for query, text in (("物业", "物业"), ('"物业公司"', "物业公司")):
         newest = sorted((i for i, folded in indexed.items() if text in folded),
                         key=lambda i: (corpus[i].published, i), reverse=True)[:3]
@@ -153,20 +154,31 @@ def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_
     assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
 
 
-def test_postgresql_takes_a_word_as_more_than_counted_only_when_expected_far_beyond(corpus_index, monkeypatch):
-    """Never a phrase (the estimate of its pairs says nothing of their positions), nor a word the
-    planner expects in fewer than ESTIMATED × COUNT_CAP entries."""
+def test_postgresql_takes_a_word_as_more_than_counted_only_alone_unfiltered_and_expected_far_beyond(
+        corpus_index, corpus, indexed, monkeypatch):
+    """Only a single word without filters, which the planner expects in more than ESTIMATED × COUNT_CAP
+    entries, is "超过 1,000" uncounted — and should fewer than a page's worth turn up, their number is the
+    count. A phrase, several words, a word with a filter are always counted: the planner takes them as
+    independent (a word in one category only, filtered by another, has no match)."""
     from portal.search import postgres_backend
 
     if corpus_index.config["SEARCH_BACKEND"] != "postgres":
         pytest.skip("the estimates are PostgreSQL's")
-    with corpus_index.app_context():
-        rare = search.search('"物业公司"').total
-        monkeypatch.setattr(postgres_backend, "ESTIMATED", 0)
-        assert search.search('"物业公司"').total == rare <= 1000
-        assert search.search("物业公司").more, "a word expected in more than 0 × 1,000 entries"
-        monkeypatch.setattr(postgres_backend, "ESTIMATED", 50)
-        assert not search.search("物业公司").more
+
+    def truth(*texts, unit=""):
+        return sum(all(t in folded for t in texts) and (not unit or corpus[i].unit == unit)
+                   for i, folded in indexed.items())
+
+    monkeypatch.setattr(postgres_backend, "RANKED", 5)  # page 1 of 10 needs the newest 10
+    rare = next(w for w in ("火星", "噪音", "公积金", "学位", "城管") if 0 < truth(w) < 10)
+    monkeypatch.setattr(postgres_backend, "ESTIMATED", 0)  # every word expected beyond
+    assert truth("物业") >= 10 and search.search("物业", per_page=10).more, "not counted"
+    assert search.search(rare, per_page=10).total == truth(rare), "fewer than the page needs: their number"
+    assert search.search("物业", search.Filters(unit="单位1")).total == truth("物业", unit="单位1")
+    assert search.search("物业 噪音").total == truth("物业", "噪音")
+    assert search.search('"物业公司"').total == truth("物业公司")
+    monkeypatch.setattr(postgres_backend, "ESTIMATED", 10**9)
+    assert search.search("物业").total == min(truth("物业"), 1001)
 
 
 def test_an_empty_result_suggests_the_words_that_do_find_something(indexed):

@@ -257,11 +257,13 @@ def _planned_rows(connection: Connection, statement) -> float:
     return plan[0]["Plan"]["Plan Rows"]
 
 
-# A query of words only that the planner expects to match more than ESTIMATED × COUNT_CAP entries is
+# A single word, unfiltered, that the planner expects in more than ESTIMATED × COUNT_CAP entries is
 # taken as "超过 1,000" without counting: at 1,000,000 entries, counting even the first 1,001 matches of
-# 下 有 何 (each in a quarter of the texts or more) takes 90–110 ms whichever index is read, and the
-# planner's statistics are not 20 times off for words. A phrase is always counted: the estimate of its
-# pairs says nothing of their positions.
+# 问题 takes 80–140 ms (the GIN index lists all 650,000), and the planner's statistics of one word are
+# not 20 times off. Everything else is counted: the planner multiplies the shares of several words, or
+# of a word and a filter, as if independent (交通 in category B, 交通 学校: 0 matches, estimated
+# thousands), and the estimate of a phrase's pairs says nothing of their positions. Should the
+# statistics be stale (a table just emptied), finding fewer than the page needs sets the count.
 ESTIMATED = 20
 
 
@@ -274,6 +276,7 @@ class _Query:
     found: list
     exact: list
     text: str
+    single_word: bool = False
     _expected: float | None = None
 
     def expected(self, connection: Connection) -> float:
@@ -283,7 +286,8 @@ class _Query:
         return self._expected
 
     def surely_more(self, connection: Connection) -> bool:
-        return bool(self.found) and not self.exact and self.expected(connection) > ESTIMATED * COUNT_CAP
+        return (self.single_word and not self.base and not self.exact
+                and self.expected(connection) > ESTIMATED * COUNT_CAP)
 
     def common(self, connection: Connection) -> bool:
         among = _planned_rows(connection, select(SearchEntry.id).where(*self.base))  # what the filters leave
@@ -297,7 +301,8 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
     read and ranked, and ten rows."""
     phrases, words, highlights = parse(text_)
     results = Results(query=text_, total=0, page=page, per_page=per_page)
-    query = _Query(_conditions(filters), *_query(phrases, words), tsquery(phrases, words) if (phrases or words) else "")
+    query = _Query(_conditions(filters), *_query(phrases, words), tsquery(phrases, words) if (phrases or words) else "",
+                   single_word=not phrases and len(set(words)) == 1)
     with _connection("bitmap") as connection:
         matched = _matched(connection, query)
         results.total = COUNT_CAP + 1 if matched is None else len(matched)
@@ -307,7 +312,10 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
         scores: dict[int, float] = {}
         if start < min(end, results.total):
             if matched is None or (results.more and query.exact):  # not the newest: find them
-                matched = _newest(connection, query, max(end, RANKED))
+                need, uncounted = max(end, RANKED), matched is None
+                matched = _newest(connection, query, need)
+                if uncounted and len(matched) < need:  # fewer than expected: these are all of them
+                    results.total = len(matched)
             page_ids, scores = _ranked_page(connection, matched, query.text, start, end)
         rows = {row.id: row for row in connection.execute(
             select(SearchEntry.id, SearchEntry.subject, SearchEntry.body, SearchEntry.reply, SearchEntry.unit,
@@ -395,8 +403,6 @@ def _suggestions(connection: Connection, base: list, highlights: list[str]) -> l
     """For an empty result: each word alone, with how many messages it finds (up to COUNT_CAP + 1)."""
     found = []
     for word in suggestion_words(highlights):
-        alone = _Query(base, [_matches(tsquery([], [word]))], [], "")
-        count = COUNT_CAP + 1 if alone.surely_more(connection) else _capped_count(connection, [*base, *alone.found])
-        if count:
+        if count := _capped_count(connection, [*base, _matches(tsquery([], [word]))]):
             found.append((word, count))
     return sorted(found, key=lambda item: -item[1])[:5]
