@@ -304,14 +304,14 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
     query = _Query(_conditions(filters), *_query(phrases, words), tsquery(phrases, words) if (phrases or words) else "",
                    single_word=not phrases and len(set(words)) == 1)
     with _connection("bitmap") as connection:
-        matched = _matched(connection, query)
+        matched, ordered = _matched(connection, query)
         results.total = COUNT_CAP + 1 if matched is None else len(matched)
         start = (max(page, 1) - 1) * per_page
         end = min(start + per_page, COUNT_CAP) if results.more else start + per_page
         page_ids: list[int] = []
         scores: dict[int, float] = {}
         if start < min(end, results.total):
-            if matched is None or (results.more and query.exact):  # not the newest: find them
+            if matched is None or (results.more and not ordered):  # not the newest: find them
                 need, uncounted = max(end, RANKED), matched is None
                 matched = _newest(connection, query, need)
                 if uncounted and len(matched) < need:  # fewer than expected: these are all of them
@@ -332,17 +332,19 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
     return results
 
 
-def _matched(connection: Connection, query: _Query) -> list | None:
-    """Up to COUNT_CAP + 1 matches (id, published): for words, the newest, from the GIN index without
-    reading a tsvector (each match's row is read to sort them: one pass counts and orders); for a
-    phrase, the first found, its positions checked on each candidate until there are enough. None
-    for words expected in far more entries than that: not counted."""
+def _matched(connection: Connection, query: _Query) -> tuple[list | None, bool]:
+    """Up to COUNT_CAP + 1 matches (id, published), and whether they are the newest in order: for
+    words the planner expects in at most ESTIMATED × COUNT_CAP entries, yes — from the GIN index
+    without reading a tsvector, each match's row read to sort them (one pass counts and orders);
+    otherwise the first found, the pass stopping there (a phrase's positions checked on each
+    candidate until there are enough). None for a word taken as more without counting."""
     if query.surely_more(connection):
-        return None
+        return None, False
     matches = select(SearchEntry.id, SearchEntry.published).where(*query.base, *query.found, *query.exact)
-    if not query.exact:
+    ordered = not query.exact and query.expected(connection) <= ESTIMATED * COUNT_CAP
+    if ordered:
         matches = matches.order_by(SearchEntry.published.desc(), SearchEntry.id.desc())
-    return connection.execute(matches.limit(COUNT_CAP + 1)).all()
+    return connection.execute(matches.limit(COUNT_CAP + 1)).all(), ordered
 
 
 def _ranked_page(connection: Connection, matched, query_text: str, start: int, end: int):
