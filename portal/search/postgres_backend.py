@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
@@ -196,20 +196,6 @@ def _matches(query_text: str):
     return SearchEntry.terms.op("@@")(cast(literal(query_text), TSQUERY))
 
 
-def _query(phrases: list[list[tuple[str, int]]], words: list[str]) -> tuple[list, list]:
-    """The conditions of a query, in two parts: what the GIN index answers exactly (every lexeme of the
-    query, positions aside), and the phrases' positions, checked on each candidate's tsvector. Kept
-    apart so that a search narrows the candidates (by date, by filter) before it reads any tsvector."""
-    if not (phrases or words):
-        return [], []
-    lexemes = [word for phrase in map(phrase_pairs, phrases) for word, _ in phrase] + words
-    found = [_matches(tsquery([], lexemes))]
-    if not phrases:
-        return found, []
-    # the function behind @@, which the planner never turns into an index condition: a Filter, last
-    return found, [func.ts_match_vq(SearchEntry.terms, cast(literal(tsquery(phrases, words)), TSQUERY))]
-
-
 # Of more matches than this, only the newest RANKED are ranked (pages 1–10 by relevance); the rest
 # follow newest first. ts_rank has to read each entry's tsvector (~10 KB, stored out of line): ranking
 # 65,000 matches of a common word took 0.4 s; 200 took 25–80 ms on the shared bench machine, 100 half.
@@ -225,10 +211,9 @@ COMMON = 0.05
 # it scans the whole table to count a common word, or walks the date index through thousands of entries
 # to find ten rare ones. Searches therefore run on connections of their own with these settings (no
 # parallel workers either: a search's scans are short, and on a web host other searches need the cores).
-PLANS = {"bitmap": {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on",
-                    "max_parallel_workers_per_gather": "0"},
-         "by date": {"enable_seqscan": "off", "enable_indexscan": "on", "enable_bitmapscan": "off",
-                     "max_parallel_workers_per_gather": "0"}}
+_SEARCHING = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+PLANS = {"bitmap": {**_SEARCHING, "enable_indexscan": "off", "enable_bitmapscan": "on"},
+         "by date": {**_SEARCHING, "enable_indexscan": "on", "enable_bitmapscan": "off"}}
 _engines: dict[tuple[str, str], Engine] = {}
 
 
@@ -270,14 +255,27 @@ ESTIMATED = 20
 @dataclass
 class _Query:
     """A search's conditions: the filters, what the GIN index answers exactly (every lexeme, positions
-    aside), the phrases' positions checked on each candidate's tsvector, and the whole tsquery."""
+    aside), the phrases' positions checked on each candidate's tsvector, and the whole tsquery. The
+    positions are kept apart so that a search narrows the candidates (by date, by filter) before it
+    reads any tsvector."""
 
     base: list
     found: list
     exact: list
     text: str
     single_word: bool = False
-    _expected: float | None = None
+    _expected: float | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def of(cls, filters: Filters, phrases: list[list[tuple[str, int]]], words: list[str]) -> "_Query":
+        if not (phrases or words):
+            return cls(_conditions(filters), [], [], "")
+        whole = tsquery(phrases, words)
+        lexemes = [word for phrase in map(phrase_pairs, phrases) for word, _ in phrase] + words
+        # the function behind @@, which the planner never turns into an index condition: a Filter, last
+        exact = [func.ts_match_vq(SearchEntry.terms, cast(literal(whole), TSQUERY))] if phrases else []
+        return cls(_conditions(filters), [_matches(tsquery([], lexemes))], exact, whole,
+                   single_word=not phrases and len(set(words)) == 1)
 
     def expected(self, connection: Connection) -> float:
         """The planner's estimate of the matches, asked once."""
@@ -286,8 +284,7 @@ class _Query:
         return self._expected
 
     def surely_more(self, connection: Connection) -> bool:
-        return (self.single_word and not self.base and not self.exact
-                and self.expected(connection) > ESTIMATED * COUNT_CAP)
+        return self.single_word and not self.base and self.expected(connection) > ESTIMATED * COUNT_CAP
 
     def common(self, connection: Connection) -> bool:
         among = _planned_rows(connection, select(SearchEntry.id).where(*self.base))  # what the filters leave
@@ -301,8 +298,7 @@ def search(text_: str, filters: Filters, page: int, per_page: int, hidden=frozen
     read and ranked, and ten rows."""
     phrases, words, highlights = parse(text_)
     results = Results(query=text_, total=0, page=page, per_page=per_page)
-    query = _Query(_conditions(filters), *_query(phrases, words), tsquery(phrases, words) if (phrases or words) else "",
-                   single_word=not phrases and len(set(words)) == 1)
+    query = _Query.of(filters, phrases, words)
     with _connection("bitmap") as connection:
         matched, ordered = _matched(connection, query)
         results.total = COUNT_CAP + 1 if matched is None else len(matched)
