@@ -131,6 +131,39 @@ def test_an_idle_staff_session_expires(app, client, city):
     assert idle.status_code == 302 and "/admin/login" in idle.headers["Location"]
 
 
+def test_activity_keeps_the_session_alive_and_is_written_at_most_once_a_minute(app, client, city):
+    """The session is a cookie: a request that rewrote it for nothing could carry back what another
+    request had already taken out. Seen in the browser: the hint fetched as the operator sent the call
+    started with the cookie holding "已登记…", ended after the message page had shown it, and the
+    notice came back with the next one."""
+    with on("2026-12-02", 10):
+        _login(client, "operator")
+        g.pop("_login_user", None)
+        sent = client.post("/admin/calls/new", data={
+            "channel": "hotline", "call_time": "2026-12-02T09:50", "category": "complaint", "topic": "环境保护",
+            "region": "A3区", "subject": "餐馆油烟扰民", "body": "楼下餐馆油烟直排，影响居民生活。", "name": "赵敏",
+            "phone": "13811112222", "publish": "yes"})
+        assert sent.status_code == 302, sent.get_data(as_text=True)
+        holding_the_notice = _stolen_cookie(client)
+        g.pop("_login_user", None)
+        assert "已登记" in client.get(sent.headers["Location"]).get_data(as_text=True)
+        shown = _stolen_cookie(client)
+        client.set_cookie("session", holding_the_notice)  # the hint's request, sent before the page came
+        g.pop("_login_user", None)
+        hint = client.post("/admin/calls/hints", data={"subject": "油烟", "body": "餐馆油烟"})
+        assert hint.status_code == 200 and "Set-Cookie" not in hint.headers
+        client.set_cookie("session", shown)
+        g.pop("_login_user", None)
+        assert "已登记" not in client.get(sent.headers["Location"]).get_data(as_text=True)
+    for minute in (25, 50):  # each visit counts, a minute apart or more
+        with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, minute))):
+            g.pop("_login_user", None)
+            assert client.get("/admin/").status_code == 200
+    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 11, 21))):
+        g.pop("_login_user", None)
+        assert client.get("/admin/").status_code == 302, "31 minutes after the last visit"
+
+
 # --- the proxy ----------------------------------------------------------------------------------
 
 def _track(client, address, forwarded=None):

@@ -11,6 +11,10 @@ from ..htmx import is_htmx
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 OPEN_ENDPOINTS = {"admin.login"}
 BACKGROUND_ENDPOINTS = {"admin.counts"}  # polled by an open tab: no sign that someone is there
+# Activity is written to the session at most this often. The session is a cookie: every write sends the
+# whole cookie back, and a request that started before a flash was shown (a hint fetched as the form is
+# sent) would bring the flash back with it.
+SEEN_EVERY = timedelta(minutes=1)
 
 
 @bp.before_request
@@ -24,8 +28,14 @@ def require_staff():
         flash("长时间未操作，已自动退出，请重新登录。")
         return _to_login()
     if request.endpoint not in BACKGROUND_ENDPOINTS:
-        session["seen"] = clock.now().isoformat(timespec="seconds")
+        _note_activity()
     return None
+
+
+def _note_activity() -> None:
+    now = clock.now()
+    if (seen := _last_seen()) is None or now - seen >= SEEN_EVERY:
+        session["seen"] = now.isoformat(timespec="seconds")
 
 
 def _to_login():
@@ -38,11 +48,17 @@ def _to_login():
 
 def _idle_too_long() -> bool:
     """A staff session ends after WENZHENG_STAFF_IDLE_MINUTES without a request."""
-    try:
-        seen = datetime.fromisoformat(session.get("seen", ""))
-    except (TypeError, ValueError):
+    seen = _last_seen()
+    if seen is None:
         return False  # signed in before this rule: counted from now on
     return clock.now() - seen > timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+
+
+def _last_seen() -> datetime | None:
+    try:
+        return datetime.fromisoformat(session.get("seen", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 @bp.context_processor
