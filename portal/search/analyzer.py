@@ -35,24 +35,37 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def index_positions(text: str) -> dict[str, list[int]]:
+def index_positions(text: str, every_letter: bool = True) -> dict[str, list[int]]:
     """What the index holds of ``text``, token → its character offsets, ascending: every letter (each
     汉字 alone, a run of Latin letters and digits whole), every pair of 汉字 in a row, and every
     dictionary word of three or more 汉字 (rjieba's full mode). A two-character word needs no entry of
-    its own: it is the pair at each of its offsets, and found inside longer words (城管 in 城管委)."""
+    its own: it is the pair at each of its offsets, and found inside longer words (城管 in 城管委).
+
+    ``every_letter=False`` leaves out each 汉字 a pair starts at (about half of all positions): a
+    汉字 is then found as the prefix of the tokens at its offset (see ``lone_han``)."""
     text = normalise(text)
     positions: dict[str, list[int]] = {}
     for match in WORD.finditer(text):
-        _add(positions, match.group(), match.start())
+        if every_letter or not HAN.match(match.group()):
+            _add(positions, match.group(), match.start())
     for run in HAN.finditer(text):
         start, chars = run.start(), run.group()
         for i in range(len(chars) - 1):
             _add(positions, chars[i:i + 2], start + i)
+        if not every_letter:
+            _add(positions, chars[-1], run.end() - 1)  # the last of a run starts no pair
         if len(chars) > 2:
             for word, offset in _full_mode(chars):
                 if len(word) > 2:
                     _add(positions, word, start + offset)
     return positions
+
+
+def lone_han(word: str) -> bool:
+    """A single 汉字: in an index written with ``every_letter=False``, found as the prefix of the
+    tokens at its offset (its pair with the next 汉字, the words starting there, or itself at the
+    end of a run), which is exactly where it stands."""
+    return len(word) == 1 and HAN.match(word) is not None
 
 
 def _add(positions: dict[str, list[int]], token: str, offset: int) -> None:
@@ -68,13 +81,13 @@ def index_tokens(text: str) -> list[tuple[str, int]]:
 
 
 def phrase_pairs(phrase: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """A phrase of three or more 汉字 (its words tile it) as its overlapping pairs of characters:
+    """A phrase of two or more 汉字 (its words tile it) as its overlapping pairs of characters:
     "我们家的情" is 我们 们家 家的 的情, each one character after the previous. Exactly the same texts
     match as with its words (the characters in a row either way), but the index finds far fewer
     candidates to check than with 我们 & 家 & 的 & 情, each in most texts. Other phrases unchanged."""
     chars = "".join(word for word, _ in phrase)
     tiled = all(offset == phrase[0][1] + sum(len(w) for w, _ in phrase[:n]) for n, (_, offset) in enumerate(phrase))
-    if len(chars) < 3 or not tiled or not HAN.fullmatch(chars):
+    if len(chars) < 2 or not tiled or not HAN.fullmatch(chars):
         return phrase
     return [(chars[i:i + 2], phrase[0][1] + i) for i in range(len(chars) - 1)]
 
