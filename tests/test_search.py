@@ -89,8 +89,8 @@ def _single_han(indexed, at_run_end: bool) -> list[str]:
 
 @pytest.mark.parametrize("at_run_end", [True, False])
 def test_a_single_han_character_is_found_wherever_it_stands(indexed, at_run_end):
-    """PostgreSQL holds a 汉字 alone only at the end of a run; inside one it is the start of a pair.
-    Alone, beside another word, in a phrase after a Latin run, and as a quoted pair: exact either way."""
+    """A 汉字 at the end of a run of 汉字 or inside one: alone, beside another word, in a phrase after a
+    Latin run, and as a quoted pair (looked up as the pair): found exactly where it stands."""
     for char in _single_han(indexed, at_run_end):
         truth = {i for i, text in indexed.items() if char in text}
         assert truth and found(char) == truth, char
@@ -199,6 +199,7 @@ def test_postgresql_takes_a_word_as_more_than_counted_only_alone_unfiltered_and_
     rare = next(w for w in ("火星", "噪音", "公积金", "学位", "城管") if 0 < truth(w) < 10)
     monkeypatch.setattr(postgres_backend, "ESTIMATED", 0)  # every word expected beyond
     assert truth("物业") >= 10 and search.search("物业", per_page=10).more, "not counted"
+    assert search.search('"物业"', per_page=10).more, "a quoted pair is the same lexeme, no position to check"
     assert search.search(rare, per_page=10).total == truth(rare), "fewer than the page needs: their number"
     assert search.search("物业", search.Filters(unit="单位1")).total == truth("物业", unit="单位1")
     assert search.search("物业 噪音").total == truth("物业", "噪音")
@@ -271,41 +272,6 @@ def test_the_index_holds_every_letter_every_pair_and_every_longer_dictionary_wor
         got = search.analyzer.index_positions(doc.content)
         assert got == {token: sorted(offsets) for token, offsets in expected.items()}
         assert sorted(search.index_tokens(doc.content)) == sorted((t, o) for t, os in got.items() for o in os)
-
-
-def test_postgresql_holds_a_han_character_alone_only_where_no_pair_starts(corpus):
-    """index_positions(every_letter=False), PostgreSQL's tokens: all the others, and each 汉字 alone
-    only at the end of its run (a third fewer lexemes, half the positions)."""
-    for doc in corpus[:60]:
-        every = search.analyzer.index_positions(doc.content)
-        text = search.normalise(doc.content)
-        run_ends = {run.end() - 1 for run in search.HAN.finditer(text)}
-        expected = {token: kept for token, offsets in every.items()
-                    if (kept := [o for o in offsets if not search.analyzer.lone_han(token) or o in run_ends])}
-        assert search.analyzer.index_positions(doc.content, every_letter=False) == expected
-
-
-def test_postgresql_entries_written_with_every_letter_answer_the_same(app, corpus, monkeypatch):
-    """Entries written before the 汉字 inside runs were left out hold them alone as well: a single
-    汉字's prefix finds them there too, so the upgrade needs no reindex to stay exact."""
-    from portal.search import postgres_backend
-
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL full text needs TEST_DATABASE_URL")
-    app.config["SEARCH_BACKEND"] = "postgres"
-    holding_every_letter = search.analyzer.index_positions
-    queries = ["区", "的 问题", '"a3区"', '"噪音"', "噪 音", "吗"]
-    try:
-        search.rebuild(corpus)
-        now = [sorted(hit.id for hit in search.search(q, search.Filters(), per_page=10_000).hits) for q in queries]
-        monkeypatch.setattr(postgres_backend, "index_positions",
-                            lambda text, every_letter=True: holding_every_letter(text))
-        search.rebuild(corpus)
-        then = [sorted(hit.id for hit in search.search(q, search.Filters(), per_page=10_000).hits) for q in queries]
-        assert then == now and all(now)
-    finally:
-        search.rebuild([])
-        app.config["SEARCH_BACKEND"] = ""
 
 
 def test_whoosh_content_postings_are_those_of_its_text_field_with_the_tokenizer(corpus, tmp_path):

@@ -35,37 +35,24 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def index_positions(text: str, every_letter: bool = True) -> dict[str, list[int]]:
+def index_positions(text: str) -> dict[str, list[int]]:
     """What the index holds of ``text``, token → its character offsets, ascending: every letter (each
     汉字 alone, a run of Latin letters and digits whole), every pair of 汉字 in a row, and every
     dictionary word of three or more 汉字 (rjieba's full mode). A two-character word needs no entry of
-    its own: it is the pair at each of its offsets, and found inside longer words (城管 in 城管委).
-
-    ``every_letter=False`` leaves out each 汉字 a pair starts at (about half of all positions): a
-    汉字 is then found as the prefix of the tokens at its offset (see ``lone_han``)."""
+    its own: it is the pair at each of its offsets, and found inside longer words (城管 in 城管委)."""
     text = normalise(text)
     positions: dict[str, list[int]] = {}
     for match in WORD.finditer(text):
-        if every_letter or not HAN.match(match.group()):
-            _add(positions, match.group(), match.start())
+        _add(positions, match.group(), match.start())
     for run in HAN.finditer(text):
         start, chars = run.start(), run.group()
         for i in range(len(chars) - 1):
             _add(positions, chars[i:i + 2], start + i)
-        if not every_letter:
-            _add(positions, chars[-1], run.end() - 1)  # the last of a run starts no pair
         if len(chars) > 2:
             for word, offset in _full_mode(chars):
                 if len(word) > 2:
                     _add(positions, word, start + offset)
     return positions
-
-
-def lone_han(word: str) -> bool:
-    """A single 汉字: in an index written with ``every_letter=False``, found as the prefix of the
-    tokens at its offset (its pair with the next 汉字, the words starting there, or itself at the
-    end of a run), which is exactly where it stands."""
-    return len(word) == 1 and HAN.match(word) is not None
 
 
 def _add(positions: dict[str, list[int]], token: str, offset: int) -> None:

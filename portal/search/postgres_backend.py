@@ -26,29 +26,24 @@ from sqlalchemy.dialects.postgresql import TSQUERY, insert
 
 from ..extensions import db
 from ..models import Message, SearchEntry
-from .analyzer import highlight, index_positions, lone_han, parse, phrase_pairs, suggestion_words
+from .analyzer import highlight, index_positions, parse, phrase_pairs, suggestion_words
 from .documents import COUNT_CAP, Document, Filters, Hit, Results
 
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 
 
 def _lexeme(word: str) -> str:
-    """A word of a tsquery; a single 汉字 as a prefix (the tsvector holds it alone only at the end of a
-    run of 汉字; elsewhere it begins the pair at its offset)."""
-    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-    return quoted + ":*" if lone_han(word) else quoted
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 _POSITION = [str(place + 1) for place in range(MAX_POSITION)]  # "1"… : formatting positions is the hot loop
 
 
 def tsvector(text_: str) -> str:
-    """The tsvector literal of ``text_``: the analyzer's tokens, bar the 汉字 that begin a pair (a third
-    smaller: the phrases' candidates are read faster, the GIN index written faster), with their
-    positions (character offset + 1). Tokens are letters and digits only (analyzer.WORD, HAN), so none
-    needs escaping."""
+    """The tsvector literal of ``text_``: every token of the analyzer with its positions (character
+    offset + 1). Tokens are letters and digits only (analyzer.WORD, HAN), so none needs escaping."""
     parts = []
-    for token, places in index_positions(text_, every_letter=False).items():
+    for token, places in index_positions(text_).items():
         if len(places) > MAX_POSITIONS or places[-1] >= MAX_POSITION:
             places = sorted({min(place, MAX_POSITION - 1) for place in places})[:MAX_POSITIONS]
         parts.append(f"'{token}':" + ",".join([_POSITION[place] for place in places]))
@@ -276,11 +271,13 @@ class _Query:
         if not (phrases or words):
             return cls(_conditions(filters), [], [], "")
         whole = tsquery(phrases, words)
-        lexemes = [word for phrase in map(phrase_pairs, phrases) for word, _ in phrase] + words
+        looked_up = list(map(phrase_pairs, phrases))
+        lexemes = [word for phrase in looked_up for word, _ in phrase] + words
+        positioned = any(len(phrase) > 1 for phrase in looked_up)  # a quoted pair is the pair's lexeme
         # the function behind @@, which the planner never turns into an index condition: a Filter, last
-        exact = [func.ts_match_vq(SearchEntry.terms, cast(literal(whole), TSQUERY))] if phrases else []
+        exact = [func.ts_match_vq(SearchEntry.terms, cast(literal(whole), TSQUERY))] if positioned else []
         return cls(_conditions(filters), [_matches(tsquery([], lexemes))], exact, whole,
-                   single_word=not phrases and len(set(words)) == 1)
+                   single_word=not positioned and len(set(lexemes)) == 1)
 
     def expected(self, connection: Connection) -> float:
         """The planner's estimate of the matches, asked once."""
