@@ -1,78 +1,89 @@
-"""Whoosh levers on one index, same queries, alternating per query: the search as committed (every
-match ranked through `sortedby` score, newest, number) against a top-N collector ranking by score alone
-(ties in index order), which lets Whoosh skip blocks of postings that cannot reach the page, with the
-count taken apart and stopped at COUNT_CAP + 1.
+"""Whoosh search now against the Whoosh backend at an earlier commit, on one index, the same queries,
+alternating per query (which version goes first alternates too), with the FTS5 baseline timed in the
+same run. Prints p50/p95 per query kind and any query whose count or first page differs.
 
-    .venv/bin/python bench/whoosh_levers.py FOLDER N
+    .venv/bin/python bench/whoosh_levers.py FOLDER N REV
 
 FOLDER: where `search_bench.py N --keep FOLDER` (or without --keep, the folder it prints) left the
-Whoosh index of the N bench documents (FOLDER/whoosh-N) and the FTS5 baseline (FOLDER/fts.db), which
-is timed in the same run.
+Whoosh index of the N bench documents (FOLDER/whoosh-N) and the FTS5 baseline (FOLDER/fts.db).
+(An earlier version of this script measured a top-N collector by score alone against `sortedby`: it was
+slower, see RESULTS.md, third pass.)
 """
+import collections
+import importlib.util
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
-from itertools import islice
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 import rjieba  # noqa: E402
-from whoosh.query import And, Every, Term  # noqa: E402
 
 from bench.corpus import documents  # noqa: E402
 from bench.search_bench import fts_query, p, queries, timed, whoosh_app  # noqa: E402
-from portal import search  # noqa: E402
-from portal.search import whoosh_backend as backend  # noqa: E402
-from portal.search.analyzer import highlight, parse  # noqa: E402
-from portal.search.documents import COUNT_CAP, Hit, Results  # noqa: E402
+from portal.search import whoosh_backend  # noqa: E402
+from portal.search.documents import Filters  # noqa: E402
+
+MODULE = "portal/search/whoosh_backend.py"
 
 
-def top_n_search(text, page=1, per_page=10):
-    phrases, words, highlights = parse(text)
-    searcher = backend._searcher()
-    parts = [backend.exact_phrase(ph) for ph in phrases] + [Term("content", w) for w in words]
-    query = And(parts) if parts else Every()
-    results = Results(query=text, total=0, page=page, per_page=per_page)
-    results.total = sum(1 for _ in islice(searcher.docs_for_query(query), COUNT_CAP + 1))
-    start = (page - 1) * per_page
-    for hit in searcher.search(query, limit=start + per_page, terms=False)[start:]:
-        results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
-                                snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
-                                unit=hit["unit"], category=hit["category"], published=hit["published"],
-                                score=hit.score))
-    return results
+def backend_at(rev: str):
+    """The Whoosh backend module as it was at ``rev``, loaded beside today's."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{MODULE}"], check=True,
+                            capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "whoosh_backend_then.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("portal.search.whoosh_backend_then", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def main(folder: str, n: int) -> None:
-    docs = list(documents(n))
-    chosen = queries(docs)
-    app = whoosh_app(str(Path(folder) / f"whoosh-{n}"))
-    with app.app_context():
-        search.search("预热")
-        top_n_search("预热")
-        t_now, t_lever = [], []
-        for kind, q in chosen:
-            q = f'"{q}"' if kind == "phrase" else q
-            for function, out in ((lambda x: search.search(x), t_now), (top_n_search, t_lever)):
-                started = time.perf_counter()
-                function(q)
-                out.append((time.perf_counter() - started) * 1000)
+def fts_times(folder: str, docs, chosen) -> list[float]:
     fts = sqlite3.connect(Path(folder) / "fts.db")
     if not fts.execute("SELECT 1 FROM sqlite_master WHERE name = 'docs'").fetchone():  # not left by search_bench
         fts.execute("CREATE VIRTUAL TABLE docs USING fts5(content, tokenize='unicode61')")
         fts.executemany("INSERT INTO docs(rowid, content) VALUES (?, ?)",
                         ((d.id, " ".join(rjieba.cut_for_search(d.content))) for d in docs))
         fts.commit()
-    t_fts = timed(lambda q: fts.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
-                                        (fts_query(*q),)).fetchall(), chosen)
-    print(f"{'kind':<8} {'sortedby p50':>12} {'p95':>7} {'top-N p50':>10} {'p95':>7} {'FTS5 p50':>9} {'p95':>7}")
-    for kind in ("two", "long", "pair", "phrase", "all"):
-        idx = [i for i, q in enumerate(chosen) if kind == "all" or q[0] == kind]
-        print(f"{kind:<8} {p([t_now[i] for i in idx], 50):>12.1f} {p([t_now[i] for i in idx], 95):>7.1f} "
-              f"{p([t_lever[i] for i in idx], 50):>10.1f} {p([t_lever[i] for i in idx], 95):>7.1f} "
-              f"{p([t_fts[i] for i in idx], 50):>9.1f} {p([t_fts[i] for i in idx], 95):>7.1f}")
+    return timed(lambda q: fts.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+                                       (fts_query(*q),)).fetchall(), chosen)
+
+
+def main(folder: str, n: int, rev: str) -> None:
+    docs = list(documents(n))
+    chosen = queries(docs)
+    versions = {rev: backend_at(rev), "now": whoosh_backend}
+    times = {name: collections.defaultdict(list) for name in versions}
+    with whoosh_app(str(Path(folder) / f"whoosh-{n}")).app_context():
+        for module in versions.values():
+            module.search("预热", Filters(), 1, 10)
+        for number, (kind, query) in enumerate(chosen):
+            text = f'"{query}"' if kind == "phrase" else query
+            answers = {}
+            for name in (list(versions) if number % 2 else list(reversed(versions))):
+                started = time.perf_counter()
+                results = versions[name].search(text, Filters(), 1, 10)
+                elapsed = (time.perf_counter() - started) * 1000
+                times[name][kind].append(elapsed)
+                times[name]["all"].append(elapsed)
+                answers[name] = (results.total, [hit.id for hit in results.hits])
+            if len(set(map(str, answers.values()))) > 1:
+                print(f"differs: {kind} {query} {answers}")
+    t_fts = fts_times(folder, docs, chosen)
+    times["FTS5"] = collections.defaultdict(list)
+    for kind in ("two", "long", "pair", "phrase"):
+        times["FTS5"][kind] = [t for (k, _), t in zip(chosen, t_fts, strict=True) if k == kind]
+    times["FTS5"]["all"] = t_fts
+    print(f"{len(chosen)} queries, ms p50/p95")
+    for name, by_kind in times.items():
+        print(f"  {name:<10}" + "".join(f"  {kind} {p(t, 50):.1f}/{p(t, 95):.1f}"
+                                        for kind, t in sorted(by_kind.items())))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3])

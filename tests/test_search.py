@@ -180,6 +180,42 @@ def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_
     assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
 
 
+def test_past_the_cap_whoosh_ranks_the_newest_of_a_common_word_wherever_it_looks(corpus_index, corpus, indexed,
+                                                                                 monkeypatch):
+    """A single word without filters in more texts than counted (its document frequency, less what is
+    deleted, says so): Whoosh ranks only its newest RANKED matches and lists the next newest, found in
+    windows of the newest entries or among all — the same pages, the newest by brute force. A filtered
+    word, two words, a phrase are counted and ranked in full as before."""
+    from portal.search import documents, whoosh_backend
+
+    if corpus_index.config["SEARCH_BACKEND"] != "whoosh":
+        pytest.skip("Whoosh's own way")
+    for module in (documents, whoosh_backend):
+        monkeypatch.setattr(module, "COUNT_CAP", 3)
+    monkeypatch.setattr(whoosh_backend, "RANKED", 2)
+    looked, newest_of = [], whoosh_backend._newest
+    monkeypatch.setattr(whoosh_backend, "_newest", lambda *args: looked.append(args[-1]) or newest_of(*args))
+    newest = sorted((i for i, folded in indexed.items() if "物业" in folded),
+                    key=lambda i: (corpus[i].published, i), reverse=True)[:3]
+    pages = {}
+    for way, windows in {"among all": (), "in windows": (1, 3)}.items():
+        monkeypatch.setattr(whoosh_backend, "WINDOWS", windows)
+        whoosh_backend._since_cache.clear()
+        results = [search.search("物业", page=n, per_page=2) for n in (1, 2)]
+        assert all(r.more for r in results) and not search.search("物业", page=3, per_page=2).hits
+        pages[way] = [[hit.id for hit in r.hits] for r in results]
+        ranked = results[0].hits
+        assert ranked[0].score >= ranked[1].score > 0 == results[1].hits[0].score
+    assert pages["among all"] == pages["in windows"]
+    first, second = pages["among all"]
+    assert set(first) == set(newest[:2]) and second == newest[2:]
+    assert looked == [2, 3] * 2, "page 1 needs the newest RANKED, page 2 the newest 3"
+    looked.clear()
+    for query, filters in (("物业", {"unit": "单位1"}), ("物业 噪音", {}), ('"物业公司"', {})):
+        search.search(query, search.Filters(**filters))
+    assert not looked
+
+
 def test_postgresql_takes_a_word_as_more_than_counted_only_alone_unfiltered_and_expected_far_beyond(
         corpus_index, corpus, indexed, monkeypatch):
     """Only a single word without filters, which the planner expects in more than ESTIMATED × COUNT_CAP

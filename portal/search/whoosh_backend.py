@@ -4,8 +4,11 @@ through nested SpanNear2 queries with slop = mindist = the characters between tw
 Only the public projection reaches the index: the reviewed public subject, body and reply, the
 replying unit, category, topic, channel and dates — never the petitioner.
 """
+import heapq
 import pickle
 import threading
+import time
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
@@ -13,10 +16,11 @@ from flask import current_app
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, DateRange, Every, Or, Term
+from whoosh.query import And, AndNot, DateRange, Every, Or, Term
 from whoosh.query.spans import SpanNear2
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 from whoosh.system import pack_uint
+from whoosh.util.times import long_to_datetime
 from whoosh.writing import CLEAR
 
 from .analyzer import highlight, index_positions, index_tokens, parse, phrase_pairs, query_words, suggestion_words
@@ -201,35 +205,104 @@ def _filter_query(filters: Filters):
 
 # A total order, so that pages never overlap: score, then newest first, then the message number.
 ORDER = MultiFacet([ScoreFacet(), FieldFacet("published", reverse=True), FieldFacet("number", reverse=True)])
+# A word in more than COUNT_CAP texts: ranking every one of them (BM25F in Python, 65,000 texts of a
+# common word took over a second at 100,000 entries) is what costs. As in PostgreSQL, its newest RANKED
+# matches are ranked, the others follow newest first ("列出最新的 1,000 条"), and the newest are looked
+# for in windows of the newest entries (WINDOWS × what the pages need) before all of them.
+RANKED = 100
+WINDOWS = (20, 160, 1280)
+SINCE_FOR = 300  # seconds a window's first date is kept: a stale one changes its size, never the results
 
 
 def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[int] = frozenset()) -> Results:
     """``hidden``: entries whose removal is still queued (withdrawn while the index was busy).
-    Every match is ranked (PostgreSQL ranks only the newest 100 of a common query: here ranking all
-    measured faster than collecting the matches by date); the count and the pages stop at COUNT_CAP
-    as there ("超过 1,000 条")."""
+    Every match is ranked, as long as there are at most COUNT_CAP; the count and the pages stop at
+    COUNT_CAP ("超过 1,000 条")."""
     phrases, words, highlights = parse(text)
     searcher = _searcher()
     parts = ([exact_phrase(phrase, "pairs" in searcher.schema) for phrase in phrases]
              + [Term("content", word) for word in words])
     query = And(parts) if parts else Every()
+    page = max(page, 1)
     results = Results(query=text, total=0, page=page, per_page=per_page)
     filter_query = _filter_query(filters)
     mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
-    page_hits = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=filter_query, mask=mask,
-                                     sortedby=ORDER)
-    results.total = min(page_hits.total, COUNT_CAP + 1)
-    start = (max(page, 1) - 1) * per_page
-    for n, hit in enumerate(page_hits):
-        if start + n >= COUNT_CAP:
-            break
+    start = (page - 1) * per_page
+    if _surely_beyond_the_cap(searcher, parts, filter_query, hidden):
+        results.total = COUNT_CAP + 1
+        need = min(start + per_page, COUNT_CAP)
+        found = _newest_ranked(searcher, query, mask, need)[start:] if start < need else []
+    else:
+        page_hits = searcher.search_page(query, page, pagelen=per_page, filter=filter_query, mask=mask,
+                                         sortedby=ORDER)
+        results.total = min(page_hits.total, COUNT_CAP + 1)
+        found = [(hit.docnum, -hit.score[0]) for hit in page_hits][:max(COUNT_CAP - start, 0)]
+    for docnum, score in found:  # with sortedby, the score is the sort key
+        hit = searcher.stored_fields(docnum)
         results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
                                 snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
                                 unit=hit["unit"], category=hit["category"], published=hit["published"],
-                                score=-hit.score[0]))  # with sortedby, the score is the sort key
+                                score=score))
     if not results.total and text.strip():
         results.suggestions = _suggestions(searcher, highlights, filter_query, mask)
     return results
+
+
+def _surely_beyond_the_cap(searcher, parts, filter_query, hidden) -> bool:
+    """A single word without filters, in more than COUNT_CAP texts by its document frequency less every
+    deleted or hidden entry — a bound, not an estimate. (Several words or a phrase could match none.)"""
+    if filter_query is not None or len(parts) != 1 or not isinstance(parts[0], Term):
+        return False
+    gone = searcher.doc_count_all() - searcher.doc_count() + len(hidden)
+    return searcher.doc_frequency("content", parts[0].text) - gone > COUNT_CAP
+
+
+def _newest_ranked(searcher, query, mask, need: int) -> list[tuple[int, float]]:
+    """(docnum, score) of the first ``need`` in order: the newest RANKED matches by score, then the next
+    newest by date."""
+    window, newest = _newest(searcher, query, mask, max(need, RANKED))
+    top = set(newest[:RANKED])
+    ranked = [(hit.docnum, -hit.score[0]) for hit in searcher.search(window, filter=top, mask=mask, limit=None,
+                                                                       sortedby=ORDER)]
+    return (ranked + [(docnum, 0.0) for docnum in newest[RANKED:]])[:need]
+
+
+def _newest(searcher, query, mask, want: int):
+    """(the query that found them, docnums of the ``want`` newest matches, newest first)."""
+    for factor in WINDOWS:
+        since = _since(searcher, factor * want)
+        if since is None:
+            break  # the window would hold every entry
+        window = And([query, DateRange("published", since, None)])
+        found = _docnums(searcher, window, mask)
+        if len(found) >= want:
+            return window, _by_date(searcher, found)[:want]
+    return query, _by_date(searcher, _docnums(searcher, query, mask))[:want]
+
+
+def _docnums(searcher, query, mask) -> list[int]:
+    return list(searcher.docs_for_query(AndNot(query, mask) if mask is not None else query))
+
+
+def _by_date(searcher, docnums: list[int]) -> list[int]:
+    reader = searcher.reader()
+    published = reader.column_reader("published", translate=False)
+    number = reader.column_reader("number", translate=False)
+    return sorted(docnums, key=lambda docnum: (published[docnum], number[docnum]), reverse=True)
+
+
+_since_cache: dict[tuple[str, int], tuple[float, datetime | None]] = {}
+
+
+def _since(searcher, size: int) -> datetime | None:
+    """The date of the ``size``-th newest entry (None when there are no more than ``size``)."""
+    key = (str(index_dir()), size)
+    kept = _since_cache.get(key)
+    if kept is None or time.monotonic() - kept[0] > SINCE_FOR:
+        dates = searcher.reader().column_reader("published", translate=False)
+        since = long_to_datetime(heapq.nlargest(size, dates)[-1]) if searcher.doc_count_all() > size else None
+        kept = _since_cache[key] = (time.monotonic(), since)
+    return kept[1]
 
 
 def _suggestions(searcher, highlights, filter_query, mask) -> list[tuple[str, int]]:
