@@ -127,6 +127,7 @@ def test_results_are_ranked_paginated_and_counted(indexed):
     assert len(set(ids)) == 15, "pages never overlap"
     assert ids == [h.id for h in search.search("物业", per_page=15).hits], "and follow one order"
     assert first.hits[0].score >= first.hits[-1].score and first.pages == -(-first.total // 5)
+    assert not search.search("物业", page=first.pages + 1, per_page=5).hits, "past the last page: nothing"
 
 
 def test_past_the_cap_the_count_says_more_than_and_pages_stop_there(corpus_index, indexed, monkeypatch):
@@ -180,40 +181,63 @@ def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_
     assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
 
 
-def test_past_the_cap_whoosh_ranks_the_newest_of_a_common_word_wherever_it_looks(corpus_index, corpus, indexed,
-                                                                                 monkeypatch):
-    """A single word without filters in more texts than counted (its document frequency, less what is
-    deleted, says so): Whoosh ranks only its newest RANKED matches and lists the next newest, found in
-    windows of the newest entries or among all — the same pages, the newest by brute force. A filtered
-    word, two words, a phrase are counted and ranked in full as before."""
+def test_past_the_cap_whoosh_lists_the_newest_whether_it_scores_them_all_or_not(corpus_index, corpus, indexed,
+                                                                                monkeypatch):
+    """Past the cap, Whoosh lists what PostgreSQL lists: the newest RANKED matches by score, then the next
+    newest. A single unfiltered word whose document frequency, less what is deleted or hidden, proves
+    it past the cap is not scored in full: its newest are found in windows of the newest entries, or
+    among all. Any other query (a filter, two words) is scored in full and then put in that order."""
     from portal.search import documents, whoosh_backend
 
     if corpus_index.config["SEARCH_BACKEND"] != "whoosh":
         pytest.skip("Whoosh's own way")
     for module in (documents, whoosh_backend):
-        monkeypatch.setattr(module, "COUNT_CAP", 3)
-    monkeypatch.setattr(whoosh_backend, "RANKED", 2)
-    looked, newest_of = [], whoosh_backend._newest
-    monkeypatch.setattr(whoosh_backend, "_newest", lambda *args: looked.append(args[-1]) or newest_of(*args))
-    newest = sorted((i for i, folded in indexed.items() if "物业" in folded),
-                    key=lambda i: (corpus[i].published, i), reverse=True)[:3]
-    pages = {}
-    for way, windows in {"among all": (), "in windows": (1, 3)}.items():
-        monkeypatch.setattr(whoosh_backend, "WINDOWS", windows)
-        whoosh_backend._since_cache.clear()
-        results = [search.search("物业", page=n, per_page=2) for n in (1, 2)]
-        assert all(r.more for r in results) and not search.search("物业", page=3, per_page=2).hits
-        pages[way] = [[hit.id for hit in r.hits] for r in results]
-        ranked = results[0].hits
-        assert ranked[0].score >= ranked[1].score > 0 == results[1].hits[0].score
-    assert pages["among all"] == pages["in windows"]
-    first, second = pages["among all"]
-    assert set(first) == set(newest[:2]) and second == newest[2:]
-    assert looked == [2, 3] * 2, "page 1 needs the newest RANKED, page 2 the newest 3"
-    looked.clear()
-    for query, filters in (("物业", {"unit": "单位1"}), ("物业 噪音", {}), ('"物业公司"', {})):
-        search.search(query, search.Filters(**filters))
-    assert not looked
+        monkeypatch.setattr(module, "COUNT_CAP", 5)
+    monkeypatch.setattr(whoosh_backend, "RANKED", 3)
+    answered, newest_of = [], whoosh_backend._newest
+
+    def newest_spied(searcher, query, *rest):
+        window, found = newest_of(searcher, query, *rest)
+        answered.append(window is not query)  # a window of the newest entries held enough
+        return window, found
+
+    monkeypatch.setattr(whoosh_backend, "_newest", newest_spied)
+    proven = whoosh_backend._surely_beyond_the_cap
+
+    def newest(*words, unit="", hidden=()):
+        matches = (i for i, folded in indexed.items() if all(w in folded for w in words)
+                   and (not unit or corpus[i].unit == unit) and i not in hidden)
+        return sorted(matches, key=lambda i: (corpus[i].published, i), reverse=True)[:5]
+
+    def pages(query, hidden=(), **filters):
+        found = [whoosh_backend.search(query, search.Filters(**filters), n, 2, set(hidden)) for n in (1, 2, 3, 4)]
+        assert all(r.total == 6 for r in found) and [len(r.hits) for r in found] == [2, 2, 1, 0]
+        hits = [hit for r in found for hit in r.hits]
+        assert hits[0].score >= hits[1].score >= hits[2].score > 0 == hits[3].score == hits[4].score
+        return [hit.id for hit in hits], [round(hit.score, 6) for hit in hits]
+
+    hidden = newest("物业")[:2]
+    cases = [("物业", {}, ["物业"], ()), ("物业", {}, ["物业"], hidden),
+             ("物业", {"unit": "单位1"}, ["物业"], ()), ("物业 公司", {}, ["物业", "公司"], ())]
+    for query, filters, words, hide in cases:
+        expected = newest(*words, hidden=hide, **filters)
+        ways = {}
+        for way, windows, scored_in_full in (("windows", (2, 8), False), ("among all", (), False),
+                                             ("scored in full", (2, 8), True)):
+            monkeypatch.setattr(whoosh_backend, "WINDOWS", windows)
+            monkeypatch.setattr(whoosh_backend, "_surely_beyond_the_cap",
+                                (lambda *args: False) if scored_in_full else proven)
+            whoosh_backend._since_cache.clear()
+            ways[way] = pages(query, hide, **filters)
+            ids = ways[way][0]
+            assert set(ids[:3]) == set(expected[:3]) and ids[3:] == expected[3:], (query, filters, way)
+        assert ways["windows"] == ways["among all"] == ways["scored in full"], (query, filters)
+    assert any(answered) and not all(answered), "windows answered, and all matches when they were off"
+    answered.clear()
+    monkeypatch.setattr(whoosh_backend, "_surely_beyond_the_cap", proven)
+    for query, filters in (("物业", {"unit": "单位1"}), ("物业 公司", {}), ('"物业公司"', {})):
+        whoosh_backend.search(query, search.Filters(**filters), 1, 2)
+    assert not answered, "only a single unfiltered word is proven past the cap"
 
 
 def test_postgresql_takes_a_word_as_more_than_counted_only_alone_unfiltered_and_expected_far_beyond(

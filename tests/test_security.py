@@ -135,9 +135,14 @@ def test_activity_keeps_the_session_alive_and_is_written_at_most_once_a_minute(a
     """The session is a cookie: a request that rewrote it for nothing could carry back what another
     request had already taken out. Seen in the browser: the hint fetched as the operator sent the call
     started with the cookie holding "已登记…", ended after the message page had shown it, and the
-    notice came back with the next one."""
-    with on("2026-12-02", 10):
+    notice came back with the next one. Activity is written once a minute, and with every response
+    that writes the cookie anyway: the cookie holding the notice is never a minute old."""
+    def at(minute, second=0):
+        return clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, minute, second)))
+
+    with at(0):
         _login(client, "operator")
+    with at(0, 59):  # 59 s after the sign-in: activity alone would not be written now
         g.pop("_login_user", None)
         sent = client.post("/admin/calls/new", data={
             "channel": "hotline", "call_time": "2026-12-02T09:50", "category": "complaint", "topic": "环境保护",
@@ -148,7 +153,8 @@ def test_activity_keeps_the_session_alive_and_is_written_at_most_once_a_minute(a
         g.pop("_login_user", None)
         assert "已登记" in client.get(sent.headers["Location"]).get_data(as_text=True)
         shown = _stolen_cookie(client)
-        client.set_cookie("session", holding_the_notice)  # the hint's request, sent before the page came
+    with at(1, 30):  # the hint's request, sent with the cookie of before the page came
+        client.set_cookie("session", holding_the_notice)
         g.pop("_login_user", None)
         hint = client.post("/admin/calls/hints", data={"subject": "油烟", "body": "餐馆油烟"})
         assert hint.status_code == 200 and "Set-Cookie" not in hint.headers
@@ -156,12 +162,28 @@ def test_activity_keeps_the_session_alive_and_is_written_at_most_once_a_minute(a
         g.pop("_login_user", None)
         assert "已登记" not in client.get(sent.headers["Location"]).get_data(as_text=True)
     for minute in (25, 50):  # each visit counts, a minute apart or more
-        with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, minute))):
+        with at(minute):
             g.pop("_login_user", None)
             assert client.get("/admin/").status_code == 200
-    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 11, 21))):
+    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 11, 20))):
         g.pop("_login_user", None)
-        assert client.get("/admin/").status_code == 302, "31 minutes after the last visit"
+        assert client.get("/admin/").status_code == 200, "30 minutes after the last visit"
+    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 11, 50, 30))):
+        g.pop("_login_user", None)
+        assert client.get("/admin/").status_code == 302, "30½ minutes after the last visit"
+
+
+def test_a_short_idle_limit_is_kept_by_visits_within_it(other_app, city):
+    """Activity is written at least every tenth of the idle limit: with one minute, a visit every 50 s
+    keeps the session, and 61 s without one ends it."""
+    client = other_app(STAFF_IDLE_MINUTES=1).test_client()
+    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, 0))):
+        _login(client)
+    for second in (50, 100, 150):
+        with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, second // 60, second % 60))):
+            assert client.get("/admin/").status_code == 200, second
+    with clock.frozen(clock.china_to_utc(datetime(2026, 12, 2, 10, 3, 31))):
+        assert client.get("/admin/").status_code == 302
 
 
 # --- the proxy ----------------------------------------------------------------------------------

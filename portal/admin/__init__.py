@@ -11,9 +11,10 @@ from ..htmx import is_htmx
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 OPEN_ENDPOINTS = {"admin.login"}
 BACKGROUND_ENDPOINTS = {"admin.counts"}  # polled by an open tab: no sign that someone is there
-# Activity is written to the session at most this often. The session is a cookie: every write sends the
-# whole cookie back, and a request that started before a flash was shown (a hint fetched as the form is
-# sent) would bring the flash back with it.
+# Activity is written to the session once a minute at most (a tenth of the idle limit if that is shorter),
+# and whenever the session is written anyway. The session is a cookie: every write sends the whole
+# cookie back, and a request that started before a flash was shown (a hint fetched as the form is sent)
+# would bring the flash back with it. So the idle limit may end a session up to that much early.
 SEEN_EVERY = timedelta(minutes=1)
 
 
@@ -33,9 +34,22 @@ def require_staff():
 
 
 def _note_activity() -> None:
-    now = clock.now()
-    if (seen := _last_seen()) is None or now - seen >= SEEN_EVERY:
-        session["seen"] = now.isoformat(timespec="seconds")
+    seen = _last_seen()
+    if seen is None or clock.now() - seen >= min(SEEN_EVERY, _idle_limit() / 10):
+        _seen_now()
+
+
+@bp.after_request
+def carry_activity_with_the_cookie(response):
+    """A response that writes the session anyway (a flash shown or added, a form's token) carries the
+    time too: a request still holding this cookie then has nothing to write for a minute."""
+    if session.modified and current_user.is_authenticated and request.endpoint not in BACKGROUND_ENDPOINTS:
+        _seen_now()
+    return response
+
+
+def _seen_now() -> None:
+    session["seen"] = clock.now().isoformat(timespec="seconds")
 
 
 def _to_login():
@@ -51,7 +65,11 @@ def _idle_too_long() -> bool:
     seen = _last_seen()
     if seen is None:
         return False  # signed in before this rule: counted from now on
-    return clock.now() - seen > timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    return clock.now() - seen > _idle_limit()
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
 
 
 def _last_seen() -> datetime | None:

@@ -215,29 +215,30 @@ SINCE_FOR = 300  # seconds a window's first date is kept: a stale one changes it
 
 
 def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[int] = frozenset()) -> Results:
-    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy).
-    Every match is ranked, as long as there are at most COUNT_CAP; the count and the pages stop at
-    COUNT_CAP ("超过 1,000 条")."""
+    """``hidden``: entries whose removal is still queued (withdrawn while the index was busy). One
+    total order, PostgreSQL's: up to COUNT_CAP matches, by score, then newest, then number; with more,
+    the newest RANKED by score first, then the others newest first, and the count and pages stop at
+    COUNT_CAP ("超过 1,000 条，列出最新的 1,000 条")."""
     phrases, words, highlights = parse(text)
     searcher = _searcher()
     parts = ([exact_phrase(phrase, "pairs" in searcher.schema) for phrase in phrases]
-             + [Term("content", word) for word in words])
+             + [Term("content", word) for word in dict.fromkeys(words)])
     query = And(parts) if parts else Every()
     page = max(page, 1)
     results = Results(query=text, total=0, page=page, per_page=per_page)
     filter_query = _filter_query(filters)
     mask = Or([Term("id", str(i)) for i in hidden]) if hidden else None
     start = (page - 1) * per_page
+    need = min(start + per_page, COUNT_CAP)
     if _surely_beyond_the_cap(searcher, parts, filter_query, hidden):
         results.total = COUNT_CAP + 1
-        need = min(start + per_page, COUNT_CAP)
-        found = _newest_ranked(searcher, query, mask, need)[start:] if start < need else []
+        found = _newest_ranked(searcher, query, mask, need) if start < need else []
     else:
-        page_hits = searcher.search_page(query, page, pagelen=per_page, filter=filter_query, mask=mask,
-                                         sortedby=ORDER)
-        results.total = min(page_hits.total, COUNT_CAP + 1)
-        found = [(hit.docnum, -hit.score[0]) for hit in page_hits][:max(COUNT_CAP - start, 0)]
-    for docnum, score in found:  # with sortedby, the score is the sort key
+        every = searcher.search(query, filter=filter_query, mask=mask, limit=None, sortedby=ORDER)
+        results.total = min(len(every), COUNT_CAP + 1)
+        ordered = [(docnum, -key[0]) for key, docnum in every.top_n]  # with sortedby, the key holds the score
+        found = _newest_first(searcher, ordered, need) if results.more else ordered[:need]
+    for docnum, score in found[start:]:
         hit = searcher.stored_fields(docnum)
         results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
                                 snippet_html=highlight(f"{hit['body']} {hit['reply']}", highlights, 120),
@@ -250,20 +251,32 @@ def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[in
 
 def _surely_beyond_the_cap(searcher, parts, filter_query, hidden) -> bool:
     """A single word without filters, in more than COUNT_CAP texts by its document frequency less every
-    deleted or hidden entry — a bound, not an estimate. (Several words or a phrase could match none.)"""
+    deleted or hidden entry — a bound, not an estimate: its matches need not all be scored. (Other
+    queries, or a word with many deleted entries, are scored in full and then put in the same order.)"""
     if filter_query is not None or len(parts) != 1 or not isinstance(parts[0], Term):
         return False
     gone = searcher.doc_count_all() - searcher.doc_count() + len(hidden)
     return searcher.doc_frequency("content", parts[0].text) - gone > COUNT_CAP
 
 
+def _newest_first(searcher, ordered: list[tuple[int, float]], need: int) -> list[tuple[int, float]]:
+    """Every match, scored and in ORDER, put in the order past the cap."""
+    newest = _by_date(searcher, [docnum for docnum, _ in ordered])[:max(need, RANKED)]
+    top = set(newest[:RANKED])
+    return _ranked_then_by_date([item for item in ordered if item[0] in top], newest, need)
+
+
 def _newest_ranked(searcher, query, mask, need: int) -> list[tuple[int, float]]:
-    """(docnum, score) of the first ``need`` in order: the newest RANKED matches by score, then the next
-    newest by date."""
+    """The order past the cap for a query whose matches are not all scored: its newest found (in windows),
+    the newest RANKED of them scored."""
     window, newest = _newest(searcher, query, mask, max(need, RANKED))
     top = set(newest[:RANKED])
-    ranked = [(hit.docnum, -hit.score[0]) for hit in searcher.search(window, filter=top, mask=mask, limit=None,
-                                                                       sortedby=ORDER)]
+    ranked = searcher.search(window, filter=top, mask=mask, limit=None, sortedby=ORDER)
+    return _ranked_then_by_date([(hit.docnum, -hit.score[0]) for hit in ranked], newest, need)
+
+
+def _ranked_then_by_date(ranked: list[tuple[int, float]], newest: list[int], need: int) -> list[tuple[int, float]]:
+    """(docnum, score), the first ``need``: the newest RANKED matches by score, then the next newest."""
     return (ranked + [(docnum, 0.0) for docnum in newest[RANKED:]])[:need]
 
 
@@ -273,7 +286,7 @@ def _newest(searcher, query, mask, want: int):
         since = _since(searcher, factor * want)
         if since is None:
             break  # the window would hold every entry
-        window = And([query, DateRange("published", since, None)])
+        window = And([query, DateRange("published", since, None, boost=0.0)])  # adds nothing to a score
         found = _docnums(searcher, window, mask)
         if len(found) >= want:
             return window, _by_date(searcher, found)[:want]
