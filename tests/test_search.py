@@ -181,63 +181,52 @@ def test_past_the_cap_postgresql_finds_the_same_newest_matches_whichever_way_it_
     assert sizes[:2] == [2, 6], "page 1 needs the newest 2: windows of the newest 2 and 6 entries"
 
 
-def test_past_the_cap_whoosh_lists_the_newest_whether_it_scores_them_all_or_not(corpus_index, corpus, indexed,
-                                                                                monkeypatch):
-    """Past the cap, Whoosh lists what PostgreSQL lists: the newest RANKED matches by score, then the next
-    newest. A single unfiltered word whose document frequency, less what is deleted or hidden, proves
-    it past the cap is not scored in full: its newest are found in windows of the newest entries, or
-    among all. Any other query (a filter, two words) is scored in full and then put in that order."""
+@pytest.mark.parametrize("way", ["scored in full", "listed, then scored as needed"])
+def test_whoosh_lists_in_one_order_whichever_way_it_scores(corpus_index, corpus, indexed, monkeypatch, way):
+    """Words expected in more texts than counted are listed unscored and only what the order needs is
+    scored, one by one; others are scored in one pass. Either way the scores are those of Whoosh's own
+    search and the order PostgreSQL's — by score, newest, number; past the cap the newest RANKED by
+    score, then the next newest (hidden entries, filters, several words alike)."""
+    from whoosh.query import And, Term
+
     from portal.search import documents, whoosh_backend
 
     if corpus_index.config["SEARCH_BACKEND"] != "whoosh":
         pytest.skip("Whoosh's own way")
+    searcher = whoosh_backend._searcher()
+    expected = {"scored in full": 0.0, "listed, then scored as needed": 1e9}[way]
+    monkeypatch.setattr(whoosh_backend, "_expected", lambda searcher, words: expected)
+
+    def whoosh_scores(*words):
+        found = searcher.search(And([Term("content", w) for w in words]), limit=None)
+        return {int(hit["id"]): round(hit.score, 6) for hit in found}
+
+    def listed(query, hidden=(), **filters):
+        pages = [whoosh_backend.search(query, search.Filters(**filters), n, 2, set(hidden)) for n in range(1, 9)]
+        return pages[0].total, [(hit.id, round(hit.score, 6)) for page in pages for hit in page.hits]
+
+    def matching(words, unit="", hidden=()):
+        return [i for i, folded in indexed.items() if all(w in folded for w in words)
+                and (not unit or corpus[i].unit == unit) and i not in hidden]
+
+    rare = next(w for w in ("噪音", "学位", "城管", "公积金") if 3 <= len(matching([w])) <= 14)
+    scores = whoosh_scores(rare)
+    truth = sorted(matching([rare]), key=lambda i: (-scores[i], -corpus[i].published.timestamp(), -i))
+    assert listed(rare) == (len(truth), [(i, scores[i]) for i in truth]), "below the cap: every match by score"
+
     for module in (documents, whoosh_backend):
         monkeypatch.setattr(module, "COUNT_CAP", 5)
     monkeypatch.setattr(whoosh_backend, "RANKED", 3)
-    answered, newest_of = [], whoosh_backend._newest
-
-    def newest_spied(searcher, query, *rest):
-        window, found = newest_of(searcher, query, *rest)
-        answered.append(window is not query)  # a window of the newest entries held enough
-        return window, found
-
-    monkeypatch.setattr(whoosh_backend, "_newest", newest_spied)
-    proven = whoosh_backend._surely_beyond_the_cap
-
-    def newest(*words, unit="", hidden=()):
-        matches = (i for i, folded in indexed.items() if all(w in folded for w in words)
-                   and (not unit or corpus[i].unit == unit) and i not in hidden)
-        return sorted(matches, key=lambda i: (corpus[i].published, i), reverse=True)[:5]
-
-    def pages(query, hidden=(), **filters):
-        found = [whoosh_backend.search(query, search.Filters(**filters), n, 2, set(hidden)) for n in (1, 2, 3, 4)]
-        assert all(r.total == 6 for r in found) and [len(r.hits) for r in found] == [2, 2, 1, 0]
-        hits = [hit for r in found for hit in r.hits]
-        assert hits[0].score >= hits[1].score >= hits[2].score > 0 == hits[3].score == hits[4].score
-        return [hit.id for hit in hits], [round(hit.score, 6) for hit in hits]
-
-    hidden = newest("物业")[:2]
-    cases = [("物业", {}, ["物业"], ()), ("物业", {}, ["物业"], hidden),
-             ("物业", {"unit": "单位1"}, ["物业"], ()), ("物业 公司", {}, ["物业", "公司"], ())]
-    for query, filters, words, hide in cases:
-        expected = newest(*words, hidden=hide, **filters)
-        ways = {}
-        for way, windows, scored_in_full in (("windows", (2, 8), False), ("among all", (), False),
-                                             ("scored in full", (2, 8), True)):
-            monkeypatch.setattr(whoosh_backend, "WINDOWS", windows)
-            monkeypatch.setattr(whoosh_backend, "_surely_beyond_the_cap",
-                                (lambda *args: False) if scored_in_full else proven)
-            whoosh_backend._since_cache.clear()
-            ways[way] = pages(query, hide, **filters)
-            ids = ways[way][0]
-            assert set(ids[:3]) == set(expected[:3]) and ids[3:] == expected[3:], (query, filters, way)
-        assert ways["windows"] == ways["among all"] == ways["scored in full"], (query, filters)
-    assert any(answered) and not all(answered), "windows answered, and all matches when they were off"
-    answered.clear()
-    monkeypatch.setattr(whoosh_backend, "_surely_beyond_the_cap", proven)
-    for query, filters in (("物业", {"unit": "单位1"}), ("物业 公司", {}), ('"物业公司"', {})):
-        whoosh_backend.search(query, search.Filters(**filters), 1, 2)
-    assert not answered, "only a single unfiltered word is proven past the cap"
+    hidden = sorted(matching(["物业"]), key=lambda i: (corpus[i].published, i))[-2:]
+    cases = [("物业", ["物业"], {}, ()), ("物业", ["物业"], {}, hidden),
+             ("物业", ["物业"], {"unit": "单位1"}, ()), ("物业 公司", ["物业", "公司"], {}, ())]
+    for query, words, filters, hide in cases:
+        newest = sorted(matching(words, hidden=hide, **filters), key=lambda i: (corpus[i].published, i),
+                        reverse=True)
+        scores = whoosh_scores(*words)
+        ranked = sorted(newest[:3], key=lambda i: (-scores[i], newest.index(i)))
+        total, hits = listed(query, hide, **filters)
+        assert total == 6 and hits == [(i, scores[i]) for i in ranked] + [(i, 0.0) for i in newest[3:5]], query
 
 
 def test_postgresql_takes_a_word_as_more_than_counted_only_alone_unfiltered_and_expected_far_beyond(
