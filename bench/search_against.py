@@ -35,16 +35,48 @@ from portal.search.documents import Filters  # noqa: E402
 MODULE = "portal/search/postgres_backend.py"
 
 
-def backend_at(rev: str):
-    """The PostgreSQL backend module as it was at ``rev``, loaded beside today's."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{MODULE}"], check=True,
+def module_at(rev: str, path: str = MODULE):
+    """A module of the repository (the PostgreSQL backend by default) as it was at ``rev``, loaded
+    beside today's as a sibling of it, so that its relative imports reach today's package."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"], check=True,
                             capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "postgres_backend_then.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("portal.search.postgres_backend_then", path)
+    name = Path(path).stem + "_then"
+    file = Path(tempfile.mkdtemp()) / f"{name}.py"
+    file.write_text(source)
+    package = path.removesuffix(".py").replace("/", ".").rsplit(".", 1)[0]
+    spec = importlib.util.spec_from_file_location(f"{package}.{name}", file)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def alternate(versions: dict, apps: dict, chosen) -> dict:
+    """Each query through each version's ``search`` one after the other (which goes first alternates),
+    each in its app; prints any query whose count or first page differs. Times in ms by version, kind."""
+    times = {name: collections.defaultdict(list) for name in versions}
+    for name, module in versions.items():  # warm each version up
+        with apps[name].app_context():
+            module.search("预热", Filters(), 1, 10)
+    for number, (kind, query) in enumerate(chosen):
+        text = f'"{query}"' if kind == "phrase" else query
+        answers = {}
+        for name in (list(versions) if number % 2 else list(reversed(versions))):
+            with apps[name].app_context():
+                started = time.perf_counter()
+                results = versions[name].search(text, Filters(), 1, 10)
+                elapsed = (time.perf_counter() - started) * 1000
+            times[name][kind].append(elapsed)
+            times[name]["all"].append(elapsed)
+            answers[name] = (results.total, [hit.id for hit in results.hits])
+        if len(set(map(str, answers.values()))) > 1:
+            print(f"differs: {kind} {query} {answers}")
+    return times
+
+
+def print_times(times: dict) -> None:
+    for name, by_kind in times.items():
+        print(f"  {name:<10}" + "".join(f"  {kind} {p(t, 50):.1f}/{p(t, 95):.1f}"
+                                        for kind, t in sorted(by_kind.items())))
 
 
 def single_queries(docs, count=40, seed=5):
@@ -60,30 +92,15 @@ def single_queries(docs, count=40, seed=5):
 
 
 def main(rev: str, url: str, n: int, rounds: int, then_url: str | None = None) -> None:
-    versions = {rev: backend_at(rev), "now": postgres_backend}
+    versions = {rev: module_at(rev), "now": postgres_backend}
     now_app = postgres_app(url, keep=True)
     apps = {rev: postgres_app(then_url, keep=True) if then_url else now_app, "now": now_app}
     docs = list(documents(n))
     chosen = queries(docs) + single_queries(docs)
     for round_ in range(1, rounds + 1):
-        times = {name: collections.defaultdict(list) for name in versions}
-        for number, (kind, query) in enumerate(chosen):
-            text = f'"{query}"' if kind == "phrase" else query
-            answers = {}
-            for name in (list(versions) if number % 2 else list(reversed(versions))):
-                with apps[name].app_context():
-                    started = time.perf_counter()
-                    results = versions[name].search(text, Filters(), 1, 10)
-                    elapsed = (time.perf_counter() - started) * 1000
-                times[name][kind].append(elapsed)
-                times[name]["all"].append(elapsed)
-                answers[name] = (results.total, [hit.id for hit in results.hits])
-            if len(set(map(str, answers.values()))) > 1:
-                print(f"differs: {kind} {query} {answers}")
+        times = alternate(versions, apps, chosen)
         print(f"round {round_}, {len(chosen)} queries, ms p50/p95")
-        for name, by_kind in times.items():
-            print(f"  {name:<10}" + "".join(f"  {kind} {p(t, 50):.1f}/{p(t, 95):.1f}"
-                                            for kind, t in sorted(by_kind.items())))
+        print_times(times)
 
 
 if __name__ == "__main__":

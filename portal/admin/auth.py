@@ -1,13 +1,12 @@
 """Sign in (with lockout), sign out, change password."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from .. import clock
 from ..services import DomainError, accounts, limits
 from . import bp
 
@@ -41,8 +40,7 @@ def login():
     except DomainError as exc:
         limits.allow(**client)  # counts the failure
         return render_template("admin/login.html", form=form, error=str(exc)), exc.status_code
-    login_user(user)
-    session["seen"] = clock.now().isoformat()
+    login_user(user)  # the idle clock starts with the session it writes (carry_activity_with_the_cookie)
     return redirect(_safe_next(request.args.get("next")) or url_for("admin.inbox"))
 
 

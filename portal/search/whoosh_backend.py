@@ -7,6 +7,7 @@ replying unit, category, topic, channel and dates — never the petitioner.
 import heapq
 import pickle
 import threading
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -225,15 +226,22 @@ def search(text: str, filters: Filters, page: int, per_page: int, hidden: set[in
     start = (page - 1) * per_page
     need = min(start + per_page, COUNT_CAP)
     if not phrases and _expected(searcher, words) > COUNT_CAP:
+        # listed unscored (65,000 matches of a common word in ~0.1 s), only what the order needs scored:
+        # scoring every match through `sortedby` took 3–7 times as long (1.3 s for 下有何)
         matching = And([query, filter_query]) if filter_query is not None else query
         matches = list(searcher.docs_for_query(AndNot(matching, mask) if mask is not None else matching))
-        results.total = min(len(matches), COUNT_CAP + 1)
-        found = _in_order(searcher, query, matches, need) if start < need else []
-    else:
+        ordered, scores_of = None, partial(_scores, searcher, query)
+    else:  # rarer words, phrases: one pass through `sortedby` costs less
         every = searcher.search(query, filter=filter_query, mask=mask, limit=None, sortedby=ORDER)
-        results.total = min(len(every), COUNT_CAP + 1)
         ordered = [(docnum, -key[0]) for key, docnum in every.top_n]  # with sortedby, the key holds the score
-        found = _newest_first(searcher, ordered, need) if results.more else ordered[:need]
+        matches, scores_of = [docnum for docnum, _ in ordered], partial(_scores_among, dict(ordered))
+    results.total = min(len(matches), COUNT_CAP + 1)
+    if start >= need:
+        found = []
+    elif ordered is not None and not results.more:
+        found = ordered[:need]
+    else:
+        found = _in_order(searcher, matches, scores_of, need)
     for docnum, score in found[start:]:
         hit = searcher.stored_fields(docnum)
         results.hits.append(Hit(id=int(hit["id"]), subject_html=highlight(hit["subject"], highlights, 200),
@@ -254,34 +262,24 @@ def _expected(searcher, words: list[str]) -> float:
     return expected
 
 
-def _newest_first(searcher, ordered: list[tuple[int, float]], need: int) -> list[tuple[int, float]]:
-    """Every match, scored and in ORDER, put in the order past the cap."""
-    newest = heapq.nsmallest(max(need, RANKED), (docnum for docnum, _ in ordered), key=_date_rank(searcher).__getitem__)
-    top = set(newest[:RANKED])
-    return _ranked_then_by_date([item for item in ordered if item[0] in top], newest, need)
-
-
-def _in_order(searcher, query, matches: list[int], need: int) -> list[tuple[int, float]]:
-    """(docnum, score), the first ``need`` in ORDER, for words expected in more than COUNT_CAP texts: the
-    matches listed unscored (65,000 of a common word in ~0.1 s), and only those the order needs scored,
-    one by one, as Whoosh's collector scores them (scoring every match through `sortedby` took 3–7 times
-    as long: 1.3 s for 下有何). For rarer words or phrases, one pass through `sortedby` costs less."""
+def _in_order(searcher, matches: list[int], scores_of, need: int) -> list[tuple[int, float]]:
+    """(docnum, score), the first ``need`` in the total order; ``scores_of(docnums)`` scores only those
+    the order needs: every match up to COUNT_CAP, past it the newest RANKED."""
     rank = _date_rank(searcher)
     if len(matches) <= COUNT_CAP:
-        return _by_score(_scores(searcher, query, matches), rank)[:need]
+        return _by_score(scores_of(matches), rank)[:need]
     newest = heapq.nsmallest(max(need, RANKED), matches, key=rank.__getitem__)
-    ranked = _by_score(_scores(searcher, query, newest[:RANKED]), rank)
-    return _ranked_then_by_date(ranked, newest, need)
+    ranked = _by_score(scores_of(newest[:RANKED]), rank)
+    return (ranked + [(docnum, 0.0) for docnum in newest[RANKED:]])[:need]
+
+
+def _scores_among(scored: dict[int, float], docnums: list[int]) -> dict[int, float]:
+    return {docnum: scored[docnum] for docnum in docnums}
 
 
 def _by_score(scores: dict[int, float], rank: list[int]) -> list[tuple[int, float]]:
-    """ORDER."""
+    """ORDER: score, then newest, then the higher number."""
     return sorted(scores.items(), key=lambda item: (-item[1], rank[item[0]]))
-
-
-def _ranked_then_by_date(ranked: list[tuple[int, float]], newest: list[int], need: int) -> list[tuple[int, float]]:
-    """Past the cap: the newest RANKED matches by score, then the next newest."""
-    return (ranked + [(docnum, 0.0) for docnum in newest[RANKED:]])[:need]
 
 
 def _scores(searcher, query, docnums: list[int]) -> dict[int, float]:
@@ -299,7 +297,7 @@ def _scores(searcher, query, docnums: list[int]) -> dict[int, float]:
 
 def _date_rank(searcher) -> list[int]:
     """Each document's place in the index, newest first (then the higher number), kept with the searcher
-    (a new one after each change of the index): built in ~0.3 s per 100,000 entries."""
+    (a new one after each change of the index): built in ~0.4 s per 100,000 entries."""
     rank = getattr(searcher, "wenzheng_date_rank", None)
     if rank is None:
         reader = searcher.reader()
